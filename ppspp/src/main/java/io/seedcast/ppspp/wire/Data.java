@@ -30,7 +30,11 @@ public record Data(ChunkSpec chunks, long timestampMicros, Bytes payload) implem
 
     @Override
     public void writeTo(ByteBuffer out, WireContext context) {
-        if (context.fixedChunkSize() && payload.length() > context.chunkSize()) {
+        if (context.addressing().convert(chunks, context.chunkSize()) instanceof ByteRange r) {
+            if (payload.length() != r.length()) {
+                throw new IllegalArgumentException("DATA for " + r + " must carry " + r.length() + " bytes, not " + payload.length());
+            }
+        } else if (context.fixedChunkSize() && payload.length() > context.chunkSize()) {
             throw new IllegalArgumentException("DATA payload of " + payload.length() + " bytes exceeds the chunk size " + context.chunkSize());
         }
         out.put((byte) MessageType.DATA.code());
