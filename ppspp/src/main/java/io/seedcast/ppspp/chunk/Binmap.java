@@ -90,6 +90,12 @@ public final class Binmap {
         return e != null && e.getValue() >= range.end();
     }
 
+    /** Whether any chunk of {@code range} is held. */
+    public boolean containsAny(ChunkRange range) {
+        Map.Entry<Long, Long> e = runs.floorEntry(range.end());
+        return e != null && e.getValue() >= range.start();
+    }
+
     public boolean containsAll(Bin bin) {
         return !bin.isNone() && containsAll(bin.chunks());
     }

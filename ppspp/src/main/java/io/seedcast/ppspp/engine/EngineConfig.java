@@ -1,0 +1,73 @@
+package io.seedcast.ppspp.engine;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * What a {@link PeerEngine} may spend and how long it waits. The defaults suit a viewer or a
+ * seeder on the open Internet; seeders tighten the limits from their own config.
+ *
+ * @param maxDatagram          largest UDP payload we send: 1472 fits a 1500-byte Ethernet MTU (RFC 7574 §8.1)
+ * @param handshakeTimeout     how long an unconfirmed handshake is remembered (RFC 7574 §12.1)
+ * @param maxPendingHandshakes how many unconfirmed handshakes are remembered at once, oldest dropped first
+ * @param handshakesPerSecond  first datagrams answered per second; the rest are dropped unanswered
+ * @param uploadBytesPerSecond per-peer upload limit, 0 for none (RFC 7574 §12.6.6)
+ * @param requestTimeout       after this a requested chunk is asked of another peer
+ * @param requestWindow        how many chunks past the playout point a viewer requests at once
+ * @param pexToUntrusted       whether to answer PEX_REQ from peers not in {@code trustedPeers}; a live source says no (RFC 7574 §12.2.3)
+ * @param ledbatTarget         LEDBAT's queuing delay target (RFC 6817 §2.4.2; 100 ms there, lower is more polite)
+ */
+public record EngineConfig(InetSocketAddress listen, int maxDatagram, Duration keepaliveInterval, Duration peerTimeout,
+        Duration handshakeTimeout, int maxPendingHandshakes, int handshakesPerSecond, int maxPeersPerSwarm, int maxPeers,
+        long uploadBytesPerSecond, Duration requestTimeout, int requestWindow, int maxRequestsPerPeer,
+        boolean pexToUntrusted, Set<InetAddress> trustedPeers, Duration ledbatTarget) {
+
+    public EngineConfig {
+        trustedPeers = Set.copyOf(trustedPeers);
+        if (maxDatagram < 576 || maxDatagram > 65_507) {
+            throw new IllegalArgumentException("max datagram must be 576–65507 bytes, got " + maxDatagram);
+        }
+    }
+
+    public static EngineConfig defaults(InetSocketAddress listen) {
+        return new EngineConfig(listen, 1472, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(3),
+                4096, 2000, 200, 1000, 0, Duration.ofMillis(1500), 256, 96, true, Set.of(), Duration.ofMillis(100));
+    }
+
+    /** A live source's defaults: PEX answered only to trusted peers (attack E1, RFC 7574 §12.2.3). */
+    public static EngineConfig source(InetSocketAddress listen) {
+        return defaults(listen).withPexToUntrusted(false);
+    }
+
+    public EngineConfig withPexToUntrusted(boolean b) {
+        return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
+                handshakesPerSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
+                maxRequestsPerPeer, b, trustedPeers, ledbatTarget);
+    }
+
+    public EngineConfig withUploadLimit(long bytesPerSecond) {
+        return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
+                handshakesPerSecond, maxPeersPerSwarm, maxPeers, bytesPerSecond, requestTimeout, requestWindow,
+                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget);
+    }
+
+    public EngineConfig withHandshakeLimits(int maxPending, int perSecond) {
+        return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPending,
+                perSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
+                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget);
+    }
+
+    public EngineConfig withPeerLimits(int perSwarm, int total) {
+        return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
+                handshakesPerSecond, perSwarm, total, uploadBytesPerSecond, requestTimeout, requestWindow,
+                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget);
+    }
+
+    public EngineConfig withTrustedPeers(Set<InetAddress> trusted) {
+        return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
+                handshakesPerSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
+                maxRequestsPerPeer, pexToUntrusted, trusted, ledbatTarget);
+    }
+}

@@ -1,0 +1,22 @@
+package io.seedcast.ppspp.engine;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Counters of one swarm in one engine, readable from any thread. */
+public final class SwarmStats {
+    public final AtomicLong chunksVerified = new AtomicLong();
+    public final AtomicLong chunksRejected = new AtomicLong();
+    public final AtomicLong chunksServed = new AtomicLong();
+    public final AtomicLong chunksOutput = new AtomicLong();
+    public final AtomicLong bytesIn = new AtomicLong();
+    public final AtomicLong bytesOut = new AtomicLong();
+    public final AtomicLong datagramsIn = new AtomicLong();
+    public final AtomicLong datagramsOut = new AtomicLong();
+    public final AtomicLong peersDropped = new AtomicLong();
+    public final AtomicLong staleSignatures = new AtomicLong();
+    public final AtomicLong peers = new AtomicLong();
+    /** Nanos from the swarm's join to its first verified chunk; -1 until then. */
+    public final AtomicLong firstChunkNanos = new AtomicLong(-1);
+    /** Verified chunk bytes received from peers other than the live source's seeders named at join: the peer-to-peer share. */
+    public final AtomicLong bytesFromPeers = new AtomicLong();
+}
