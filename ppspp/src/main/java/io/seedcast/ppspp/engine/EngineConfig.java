@@ -18,11 +18,12 @@ import java.util.Set;
  * @param requestWindow        how many chunks past the playout point a viewer requests at once
  * @param pexToUntrusted       whether to answer PEX_REQ from peers not in {@code trustedPeers}; a live source says no (RFC 7574 §12.2.3)
  * @param ledbatTarget         LEDBAT's queuing delay target (RFC 6817 §2.4.2; 100 ms there, lower is more polite)
+ * @param maxSignatureAge      signed munros older than this are discarded; null for the profile's (RFC 7574 §6.1.2.4)
  */
 public record EngineConfig(InetSocketAddress listen, int maxDatagram, Duration keepaliveInterval, Duration peerTimeout,
         Duration handshakeTimeout, int maxPendingHandshakes, int handshakesPerSecond, int maxPeersPerSwarm, int maxPeers,
         long uploadBytesPerSecond, Duration requestTimeout, int requestWindow, int maxRequestsPerPeer,
-        boolean pexToUntrusted, Set<InetAddress> trustedPeers, Duration ledbatTarget) {
+        boolean pexToUntrusted, Set<InetAddress> trustedPeers, Duration ledbatTarget, Duration maxSignatureAge) {
 
     public EngineConfig {
         trustedPeers = Set.copyOf(trustedPeers);
@@ -33,7 +34,7 @@ public record EngineConfig(InetSocketAddress listen, int maxDatagram, Duration k
 
     public static EngineConfig defaults(InetSocketAddress listen) {
         return new EngineConfig(listen, 1472, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(3),
-                4096, 2000, 200, 1000, 0, Duration.ofMillis(1500), 256, 96, true, Set.of(), Duration.ofMillis(100));
+                4096, 2000, 200, 1000, 0, Duration.ofMillis(1500), 256, 96, true, Set.of(), Duration.ofMillis(100), null);
     }
 
     /** A live source's defaults: PEX answered only to trusted peers (attack E1, RFC 7574 §12.2.3). */
@@ -44,30 +45,36 @@ public record EngineConfig(InetSocketAddress listen, int maxDatagram, Duration k
     public EngineConfig withPexToUntrusted(boolean b) {
         return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
                 handshakesPerSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, b, trustedPeers, ledbatTarget);
+                maxRequestsPerPeer, b, trustedPeers, ledbatTarget, maxSignatureAge);
     }
 
     public EngineConfig withUploadLimit(long bytesPerSecond) {
         return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
                 handshakesPerSecond, maxPeersPerSwarm, maxPeers, bytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget);
+                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge);
     }
 
     public EngineConfig withHandshakeLimits(int maxPending, int perSecond) {
         return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPending,
                 perSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget);
+                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge);
     }
 
     public EngineConfig withPeerLimits(int perSwarm, int total) {
         return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
                 handshakesPerSecond, perSwarm, total, uploadBytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget);
+                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge);
     }
 
     public EngineConfig withTrustedPeers(Set<InetAddress> trusted) {
         return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
                 handshakesPerSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, pexToUntrusted, trusted, ledbatTarget);
+                maxRequestsPerPeer, pexToUntrusted, trusted, ledbatTarget, maxSignatureAge);
+    }
+
+    public EngineConfig withMaxSignatureAge(Duration age) {
+        return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
+                handshakesPerSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
+                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, age);
     }
 }

@@ -16,6 +16,7 @@ import io.seedcast.ppspp.wire.Integrity;
 import io.seedcast.ppspp.wire.SignedIntegrity;
 import io.seedcast.ppspp.wire.WireContext;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -65,6 +66,7 @@ public final class LiveSwarm {
     final List<ChunkRange> toAnnounce = new ArrayList<>();
     final List<Channel> channels = new ArrayList<>();
     long liveEdge = -1;
+    long lastSeedAttemptNanos;
     private long nextSignAll;
     volatile boolean finished;
 
@@ -93,7 +95,8 @@ public final class LiveSwarm {
         this.context = params.wireContext(id);
         this.source = false;
         this.tree = null;
-        this.verifier = new LiveVerifier(id, params, engine.clock);
+        Duration maxAge = engine.config.maxSignatureAge() != null ? engine.config.maxSignatureAge() : params.profile().maxSignatureAge();
+        this.verifier = new LiveVerifier(id, params, engine.clock, maxAge, LiveVerifier.DEFAULT_MAX_CLOCK_SKEW);
         this.sink = sink;
         this.seeds = List.copyOf(seeds);
         this.joinedNanos = now;

@@ -86,6 +86,9 @@ public final class PeerEngine implements AutoCloseable {
     /** Unconfirmed handshakes, oldest first: all the state a first datagram may cost (RFC 7574 §12.1). */
     private final LinkedHashMap<Integer, Pending> pending = new LinkedHashMap<>();
     private final Map<PendingKey, Pending> pendingByPeer = new HashMap<>();
+    /** Unconfirmed handshakes per address: one address cannot crowd out the others. */
+    private final Map<InetSocketAddress, Integer> pendingPerAddress = new HashMap<>();
+    static final int MAX_PENDING_PER_ADDRESS = 8;
     private double handshakeTokens;
     private long handshakeTokensAt;
     private long nextTick;
@@ -359,6 +362,9 @@ public final class PeerEngine implements AutoCloseable {
         if (refusal == null && (swarm.channels.size() >= config.maxPeersPerSwarm() || channels.size() >= config.maxPeers())) {
             refusal = "peer limit reached";
         }
+        if (refusal == null && pendingPerAddress.getOrDefault(from, 0) >= MAX_PENDING_PER_ADDRESS) {
+            refusal = "too many unconfirmed handshakes from " + from;
+        }
         if (refusal == null && !takeHandshakeToken(now)) {
             refusal = "handshake rate limit";
         }
@@ -377,6 +383,7 @@ public final class PeerEngine implements AutoCloseable {
         Pending p = new Pending(localId, h.sourceChannel(), from, swarm, now, o.liveDiscardWindow(), bytes);
         pending.put(localId, p);
         pendingByPeer.put(key, p);
+        pendingPerAddress.merge(from, 1, Integer::sum);
         while (pending.size() > config.maxPendingHandshakes()) {
             forgetPending(pending.values().iterator().next());
         }
@@ -419,7 +426,12 @@ public final class PeerEngine implements AutoCloseable {
 
     private void forgetPending(Pending p) {
         pending.remove(p.localId());
+        forgotten(p);
+    }
+
+    private void forgotten(Pending p) {
         pendingByPeer.remove(new PendingKey(p.peer(), p.remoteId()));
+        pendingPerAddress.computeIfPresent(p.peer(), (k, n) -> n <= 1 ? null : n - 1);
     }
 
     private int newChannelId() {
@@ -747,7 +759,8 @@ public final class PeerEngine implements AutoCloseable {
             s.forgetBehindWindow();
             if (!s.source) {
                 pick(s, now);
-                if (s.channels.isEmpty() && (now - s.joinedNanos) % 2_000_000_000L < TICK_NANOS) {
+                if (s.channels.isEmpty() && now - s.lastSeedAttemptNanos > 2_000_000_000L) {
+                    s.lastSeedAttemptNanos = now;
                     for (InetSocketAddress p : s.seeds) {
                         connect(s, p, now);
                     }
@@ -798,7 +811,7 @@ public final class PeerEngine implements AutoCloseable {
                 break;
             }
             it.remove();
-            pendingByPeer.remove(new PendingKey(p.peer(), p.remoteId()));
+            forgotten(p);
         }
     }
 
