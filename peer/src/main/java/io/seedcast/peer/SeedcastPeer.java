@@ -1,0 +1,323 @@
+package io.seedcast.peer;
+
+import io.seedcast.ppspp.engine.EngineConfig;
+import io.seedcast.ppspp.engine.LiveSwarm;
+import io.seedcast.ppspp.engine.PeerEngine;
+import io.seedcast.ppspp.engine.SwarmStats;
+import io.seedcast.ppspp.integrity.IntegrityMethod;
+import io.seedcast.ppspp.integrity.MerkleHashFunction;
+import io.seedcast.ppspp.keys.InvalidKeyFileException;
+import io.seedcast.ppspp.keys.InvalidSwarmIdException;
+import io.seedcast.ppspp.keys.SignatureAlgorithm;
+import io.seedcast.ppspp.keys.SwarmId;
+import io.seedcast.ppspp.keys.SwarmKeyPair;
+import io.seedcast.ppspp.live.Profile;
+import io.seedcast.ppspp.live.SwarmParameters;
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * seedcast-peer: a standalone PPSPP live source ({@code inject}) and viewer ({@code join}).
+ * Exit status: 0 done, 1 nothing received (join) or a runtime failure, 2 a usage or input error.
+ */
+public final class SeedcastPeer {
+
+    static final String USAGE = """
+            usage:
+              seedcast-peer inject --listen HOST:PORT --input FILE|- [--rate-kbps N]
+                  [--integrity umt|sign-all] [--algorithm ECDSAP256SHA256|ECDSAP384SHA384|ED25519|RSASHA256|RSASHA1]
+                  [--hash sha256|sha1] [--key FILE.pem] [--chunk-size 1024] [--chunks-per-signature 32]
+                  [--profile rfc7574|libswift] [--swarm-id-out FILE] [--linger SECONDS]
+              seedcast-peer join --swarm HEX --peer HOST:PORT [--peer ...] --output FILE|-
+                  [--listen HOST:PORT] [--profile rfc7574|libswift] [--duration SECONDS]
+                  [--integrity umt|sign-all] [--hash sha256|sha1] [--chunk-size 1024] [--chunks-per-signature 32]
+            """;
+
+    static final Set<String> COMMON = Set.of("integrity", "hash", "chunk-size", "chunks-per-signature", "profile", "listen");
+    static final Set<String> INJECT = union(COMMON, Set.of("input", "rate-kbps", "algorithm", "key", "swarm-id-out", "linger"));
+    static final Set<String> JOIN = union(COMMON, Set.of("swarm", "peer", "output", "duration"));
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final CountDownLatch stop;
+
+    SeedcastPeer(PrintStream out, PrintStream err, CountDownLatch stop) {
+        this.out = out;
+        this.err = err;
+        this.stop = stop;
+    }
+
+    public static void main(String[] argv) {
+        CountDownLatch stop = new CountDownLatch(1);
+        Thread main = Thread.currentThread();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                main.join(3000);
+            } catch (InterruptedException ignored) {
+                // Exiting anyway.
+            }
+        }));
+        int status = new SeedcastPeer(System.out, System.err, stop).run(argv);
+        System.out.flush();
+        System.exit(status);
+    }
+
+    int run(String[] argv) {
+        try {
+            if (argv.length == 0 || argv[0].equals("help") || argv[0].equals("--help") || argv[0].equals("-h")) {
+                out.print(USAGE);
+                return argv.length == 0 ? 2 : 0;
+            }
+            return switch (argv[0]) {
+                case "inject" -> inject(new Args(argv, 1, INJECT));
+                case "join" -> join(new Args(argv, 1, JOIN));
+                default -> throw new Args.UsageException("unknown command '" + argv[0] + "': use inject or join");
+            };
+        } catch (Args.UsageException | IllegalArgumentException e) {
+            // InvalidSwarmIdException and InvalidKeyFileException are IllegalArgumentExceptions with a reason.
+            err.println("seedcast-peer: " + e.getMessage());
+            if (e instanceof Args.UsageException) {
+                err.print(USAGE);
+            }
+            return 2;
+        } catch (IOException | UncheckedIOException e) {
+            err.println("seedcast-peer: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    static SwarmParameters parameters(Args a, SignatureAlgorithm algorithm) {
+        Profile profile = Profile.parse(a.get("profile", "rfc7574"));
+        SwarmParameters p = SwarmParameters.defaults(profile).withAlgorithm(algorithm)
+                .withIntegrity(IntegrityMethod.parse(a.get("integrity", "umt")))
+                .withChunkSize(a.number("chunk-size", 1024, 1, 65_000))
+                .withChunksPerSignature((int) a.number("chunks-per-signature", 32, 2, 1 << 20));
+        if (a.has("hash")) {
+            p = p.withHash(MerkleHashFunction.parse(a.get("hash", null)));
+        }
+        if (profile == Profile.LIBSWIFT && p.hash() != MerkleHashFunction.SHA1) {
+            throw new IllegalArgumentException("the libswift profile uses SHA-1 Merkle trees: drop --hash or use --hash sha1");
+        }
+        return p;
+    }
+
+    private int inject(Args a) throws IOException, InterruptedException {
+        InetSocketAddress listen = Args.address("listen", a.require("listen"));
+        String input = a.require("input");
+        SignatureAlgorithm algorithm = SignatureAlgorithm.parse(a.get("algorithm", SignatureAlgorithm.DEFAULT.name()));
+        SwarmParameters params = parameters(a, algorithm);
+        long rateKbps = a.number("rate-kbps", input.equals("-") ? 0 : 2000, 0, 10_000_000);
+        long linger = a.number("linger", -1, -1, Long.MAX_VALUE / 1000);
+        SwarmKeyPair key;
+        if (a.has("key")) {
+            Path keyFile = Path.of(a.get("key", null));
+            String pem;
+            try {
+                pem = Files.readString(keyFile, StandardCharsets.US_ASCII);
+            } catch (NoSuchFileException e) {
+                throw new InvalidKeyFileException("key file " + keyFile + " does not exist");
+            } catch (IOException | UncheckedIOException e) {
+                throw new InvalidKeyFileException("cannot read key file " + keyFile + ": " + e.getMessage());
+            }
+            key = SwarmKeyPair.fromPem(pem, algorithm);
+        } else {
+            key = SwarmKeyPair.generate(algorithm);
+        }
+        InputStream in;
+        if (input.equals("-")) {
+            in = System.in;
+        } else {
+            try {
+                in = Files.newInputStream(Path.of(input));
+            } catch (NoSuchFileException e) {
+                throw new IllegalArgumentException("input file " + input + " does not exist");
+            }
+        }
+        try (PeerEngine engine = PeerEngine.start(EngineConfig.source(listen), Clock.systemUTC(), m -> err.println("[ppspp] " + m));
+                InputStream source = in) {
+            LiveSwarm swarm = engine.addSource(params, key);
+            out.println(key.swarmId().hex());
+            out.flush();
+            if (a.has("swarm-id-out")) {
+                Files.writeString(Path.of(a.get("swarm-id-out", null)), key.swarmId().hex() + "\n");
+            }
+            err.printf("seedcast-peer: live source on %s, %s %s %s, %d-byte chunks%s%n", engine.localAddress(), params.integrity(),
+                    params.hash(), params.algorithm(), params.chunkSize(),
+                    params.integrity() == IntegrityMethod.UNIFIED_MERKLE_TREE ? ", " + params.chunksPerSignature() + " per signature" : "");
+            Progress progress = new Progress(err, swarm.stats(), true);
+            progress.start();
+            long chunks = pump(source, swarm, (int) params.chunkSize(), rateKbps);
+            swarm.finish();
+            err.printf("seedcast-peer: input ended after %d chunks; serving the window%s%n", chunks,
+                    linger < 0 ? " until interrupted" : " for " + linger + " s");
+            if (linger < 0) {
+                stop.await();
+            } else {
+                stop.await(linger, TimeUnit.SECONDS);
+            }
+            progress.stop();
+            return 0;
+        }
+    }
+
+    /** Reads the input as it comes, cut into chunks; a file is paced at {@code rateKbps}. */
+    private long pump(InputStream in, LiveSwarm swarm, int chunkSize, long rateKbps) throws IOException, InterruptedException {
+        byte[] buf = new byte[chunkSize];
+        long count = 0;
+        long started = System.nanoTime();
+        while (stop.getCount() > 0) {
+            int n = in.readNBytes(buf, 0, chunkSize);
+            if (n <= 0) {
+                break;
+            }
+            swarm.publish(n == chunkSize ? buf : java.util.Arrays.copyOf(buf, n));
+            count++;
+            if (rateKbps > 0) {
+                long due = started + count * chunkSize * 8L * 1_000_000L / rateKbps;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+            }
+            if (n < chunkSize) {
+                break;
+            }
+        }
+        return count;
+    }
+
+    private int join(Args a) throws IOException, InterruptedException {
+        SwarmId swarm = SwarmId.fromHex(a.require("swarm"));
+        List<InetSocketAddress> peers = new ArrayList<>();
+        for (String p : a.all("peer")) {
+            peers.add(Args.address("peer", p));
+        }
+        if (peers.isEmpty()) {
+            throw new Args.UsageException("--peer HOST:PORT is required (at least one)");
+        }
+        String output = a.require("output");
+        InetSocketAddress listen = Args.address("listen", a.get("listen", "0.0.0.0:0"));
+        long duration = a.number("duration", -1, 1, Long.MAX_VALUE / 1000);
+        SwarmParameters params = parameters(a, swarm.algorithm());
+        OutputStream sinkStream = output.equals("-") ? new BufferedOutputStream(System.out, 1 << 16)
+                : new BufferedOutputStream(new FileOutputStream(output), 1 << 16);
+        long[] bytes = {0};
+        IOException[] writeError = {null};
+        try (PeerEngine engine = PeerEngine.start(EngineConfig.defaults(listen), Clock.systemUTC(), m -> err.println("[ppspp] " + m))) {
+            LiveSwarm viewer = engine.join(swarm, params, peers, (index, data) -> {
+                try {
+                    sinkStream.write(data);
+                    bytes[0] += data.length;
+                } catch (IOException e) {
+                    writeError[0] = e;
+                }
+            });
+            err.printf("seedcast-peer: joining %s via %s from %s%n", swarm, peers, engine.localAddress());
+            Progress progress = new Progress(err, viewer.stats(), false);
+            progress.start();
+            long deadline = duration < 0 ? Long.MAX_VALUE : System.nanoTime() + duration * 1_000_000_000L;
+            boolean warned = false;
+            while (stop.getCount() > 0 && System.nanoTime() < deadline && writeError[0] == null) {
+                stop.await(200, TimeUnit.MILLISECONDS);
+                synchronized (sinkStream) {
+                    sinkStream.flush();
+                }
+                if (!warned && viewer.stats().chunksVerified.get() == 0 && System.nanoTime() - progress.startedNanos > 5_000_000_000L) {
+                    warned = true;
+                    err.println("seedcast-peer: no data after 5 s: check that " + peers + " is reachable and that the swarm's parameters"
+                            + " match the source's (--integrity, --hash, --chunk-size, --chunks-per-signature, --profile)");
+                }
+            }
+            progress.stop();
+            viewer.leave();
+            SwarmStats s = viewer.stats();
+            long first = s.firstChunkNanos.get();
+            sinkStream.flush();
+            if (writeError[0] != null) {
+                err.println("seedcast-peer: cannot write " + output + ": " + writeError[0].getMessage());
+            }
+            err.printf("verified=%d rejected=%d first_chunk_ms=%d bytes=%d%n", s.chunksVerified.get(), s.chunksRejected.get(),
+                    first < 0 ? -1 : first / 1_000_000, bytes[0]);
+            return s.chunksVerified.get() > 0 ? 0 : 1;
+        } finally {
+            if (!output.equals("-")) {
+                sinkStream.close();
+            }
+        }
+    }
+
+    /** Prints one line a second to stderr: chunks verified and rejected, rates in and out, peers. */
+    static final class Progress {
+        final PrintStream err;
+        final SwarmStats stats;
+        final boolean source;
+        final long startedNanos = System.nanoTime();
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        Progress(PrintStream err, SwarmStats stats, boolean source) {
+            this.err = err;
+            this.stats = stats;
+            this.source = source;
+            this.thread = new Thread(this::loop, "progress");
+            thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        void stop() {
+            running = false;
+            thread.interrupt();
+        }
+
+        private void loop() {
+            long lastIn = 0;
+            long lastOut = 0;
+            while (running) {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long in = stats.bytesIn.get();
+                long out = stats.bytesOut.get();
+                if (source) {
+                    err.printf("served=%d out=%dkbit/s peers=%d%n", stats.chunksServed.get(), (out - lastOut) * 8 / 1000, stats.peers.get());
+                } else {
+                    err.printf("verified=%d rejected=%d in=%dkbit/s out=%dkbit/s peers=%d%n", stats.chunksVerified.get(),
+                            stats.chunksRejected.get(), (in - lastIn) * 8 / 1000, (out - lastOut) * 8 / 1000, stats.peers.get());
+                }
+                lastIn = in;
+                lastOut = out;
+            }
+        }
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        java.util.HashSet<String> s = new java.util.HashSet<>(a);
+        s.addAll(b);
+        return Set.copyOf(s);
+    }
+}
