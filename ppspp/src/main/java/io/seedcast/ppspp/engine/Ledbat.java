@@ -63,7 +63,7 @@ final class Ledbat {
 
     /** A loss: halve the window, at most once per {@code rttMicros}. */
     void onLoss(long nowMicros, long rttMicros) {
-        if (nowMicros - lastLossReaction < rttMicros) {
+        if (lastLossReaction != Long.MIN_VALUE && nowMicros - lastLossReaction < rttMicros) {
             return;
         }
         lastLossReaction = nowMicros;

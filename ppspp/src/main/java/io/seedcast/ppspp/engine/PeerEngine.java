@@ -862,7 +862,12 @@ public final class PeerEngine implements AutoCloseable {
             Map.Entry<Long, LiveSwarm.Request> e = it.next();
             if (e.getValue().deadlineNanos() < now || e.getKey() < s.nextOutput) {
                 it.remove();
-                e.getValue().channel().outstanding.remove(e.getKey());
+                Channel late = e.getValue().channel();
+                late.outstanding.remove(e.getKey());
+                if (late.established()) {
+                    // RFC 7574 §3.8: tell the slow peer we asked elsewhere.
+                    late.control.add(new Cancel(ChunkRange.single(e.getKey())));
+                }
             }
         }
         List<Channel> ready = new ArrayList<>();

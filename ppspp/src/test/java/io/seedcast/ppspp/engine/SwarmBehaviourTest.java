@@ -184,6 +184,29 @@ class SwarmBehaviourTest {
     }
 
     @Test
+    void thePerPeerUploadLimitHolds() throws Exception {
+        try (Loopback net = new Loopback()) {
+            SwarmParameters params = Loopback.params();
+            SwarmKeyPair key = SwarmKeyPair.generate(SignatureAlgorithm.ED25519);
+            params = params.withAlgorithm(SignatureAlgorithm.ED25519);
+            // 64 KiB/s to each peer, while the stream runs at 250 KiB/s.
+            PeerEngine src = net.engine(EngineConfig.source(ANY).withUploadLimit(64 * 1024));
+            LiveSwarm source = src.addSource(params, key);
+            net.publish(source, 4000);
+            PeerEngine e = net.engine();
+            Loopback.Output out = new Loopback.Output();
+            LiveSwarm viewer = e.join(key.swarmId(), params, List.of(src.localAddress()), out);
+            assertTrue(Loopback.await(() -> viewer.stats().chunksVerified.get() > 0, 10_000));
+            long b0 = viewer.stats().bytesIn.get();
+            Thread.sleep(3000);
+            double rate = (viewer.stats().bytesIn.get() - b0) / 3.0;
+            // One second's burst on top of the rate, at most.
+            assertTrue(rate <= 64 * 1024 * 1.4, "received " + (long) rate + " B/s through a 65536 B/s limit");
+            assertTrue(rate >= 64 * 1024 * 0.5, "received " + (long) rate + " B/s: the limit should still be used");
+        }
+    }
+
+    @Test
     void aSourceAnswersPexOnlyToPeersItTrusts() throws Exception {
         try (Loopback net = new Loopback()) {
             SwarmParameters params = Loopback.params();

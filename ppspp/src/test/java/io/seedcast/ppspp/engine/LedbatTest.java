@@ -1,0 +1,68 @@
+package io.seedcast.ppspp.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** LEDBAT's behaviour as RFC 6817 §2.4.2 describes it, on delay samples we choose. */
+class LedbatTest {
+
+    static final int MSS = 1472;
+
+    @Test
+    void growsWhileQueuingDelayStaysUnderTarget() {
+        Ledbat l = new Ledbat(MSS, 100_000);
+        long start = l.window();
+        long now = 0;
+        for (int i = 0; i < 200; i++) {
+            // A constant one-way delay: base and current are equal, no queue.
+            l.onAck(5_000, MSS, l.window(), now += 1000);
+        }
+        assertTrue(l.window() > start * 4, "window " + l.window() + " from " + start);
+        assertEquals(0, l.queuingDelay());
+    }
+
+    @Test
+    void shrinksWhenTheQueueExceedsTheTarget() {
+        Ledbat l = new Ledbat(MSS, 100_000);
+        long now = 0;
+        for (int i = 0; i < 200; i++) {
+            l.onAck(5_000, MSS, l.window(), now += 1000);
+        }
+        long grown = l.window();
+        for (int i = 0; i < 200; i++) {
+            // 300 ms of queue on top of the 5 ms base: three times the target.
+            l.onAck(305_000, MSS, l.window(), now += 1000);
+        }
+        assertEquals(300_000, l.queuingDelay());
+        assertTrue(l.window() < grown / 2, "window " + l.window() + " after growing to " + grown);
+        assertTrue(l.window() >= Ledbat.MIN_CWND * MSS);
+    }
+
+    @Test
+    void anApplicationLimitedSenderDoesNotInflateItsWindow() {
+        Ledbat l = new Ledbat(MSS, 100_000);
+        long now = 0;
+        for (int i = 0; i < 1000; i++) {
+            // Only one datagram ever in flight: the window may not run away (RFC 6817 §2.4.2, max_allowed_cwnd).
+            l.onAck(5_000, MSS, MSS, now += 1000);
+        }
+        assertTrue(l.window() <= 2 * MSS, "window " + l.window());
+    }
+
+    @Test
+    void lossHalvesAtMostOncePerRoundTrip() {
+        Ledbat l = new Ledbat(MSS, 100_000);
+        long now = 0;
+        for (int i = 0; i < 200; i++) {
+            l.onAck(5_000, MSS, l.window(), now += 1000);
+        }
+        long before = l.window();
+        l.onLoss(now, 50_000);
+        l.onLoss(now + 10_000, 50_000);
+        assertEquals(before / 2, l.window(), 1);
+        l.onLoss(now + 60_000, 50_000);
+        assertEquals(before / 4, l.window(), 2);
+    }
+}
