@@ -224,12 +224,18 @@ public final class SeedcastPeer {
         long[] bytes = {0};
         IOException[] writeError = {null};
         try (PeerEngine engine = PeerEngine.start(EngineConfig.defaults(listen), Clock.systemUTC(), m -> err.println("[ppspp] " + m))) {
+            boolean[] open = {true};
             LiveSwarm viewer = engine.join(swarm, params, peers, (index, data) -> {
-                try {
-                    sinkStream.write(data);
-                    bytes[0] += data.length;
-                } catch (IOException e) {
-                    writeError[0] = e;
+                synchronized (open) {
+                    if (!open[0]) {
+                        return;
+                    }
+                    try {
+                        sinkStream.write(data);
+                        bytes[0] += data.length;
+                    } catch (IOException e) {
+                        writeError[0] = e;
+                    }
                 }
             });
             err.printf("seedcast-peer: joining %s via %s from %s%n", swarm, peers, engine.localAddress());
@@ -239,7 +245,7 @@ public final class SeedcastPeer {
             boolean warned = false;
             while (stop.getCount() > 0 && System.nanoTime() < deadline && writeError[0] == null) {
                 stop.await(200, TimeUnit.MILLISECONDS);
-                synchronized (sinkStream) {
+                synchronized (open) {
                     sinkStream.flush();
                 }
                 if (!warned && viewer.stats().chunksVerified.get() == 0 && System.nanoTime() - progress.startedNanos > 5_000_000_000L) {
@@ -249,15 +255,21 @@ public final class SeedcastPeer {
                 }
             }
             progress.stop();
+            long written;
+            synchronized (open) {
+                // What is written is what we report: chunks still arriving while we leave are not output.
+                open[0] = false;
+                sinkStream.flush();
+                written = bytes[0];
+            }
             viewer.leave();
             SwarmStats s = viewer.stats();
             long first = s.firstChunkNanos.get();
-            sinkStream.flush();
             if (writeError[0] != null) {
                 err.println("seedcast-peer: cannot write " + output + ": " + writeError[0].getMessage());
             }
             err.printf("verified=%d rejected=%d first_chunk_ms=%d bytes=%d%n", s.chunksVerified.get(), s.chunksRejected.get(),
-                    first < 0 ? -1 : first / 1_000_000, bytes[0]);
+                    first < 0 ? -1 : first / 1_000_000, written);
             return s.chunksVerified.get() > 0 ? 0 : 1;
         } finally {
             if (!output.equals("-")) {

@@ -197,11 +197,12 @@ class SwarmBehaviourTest {
             Loopback.Output out = new Loopback.Output();
             LiveSwarm viewer = e.join(key.swarmId(), params, List.of(src.localAddress()), out);
             assertTrue(Loopback.await(() -> viewer.stats().chunksVerified.get() > 0, 10_000));
+            // Let the first second's burst pass, then measure the steady rate.
+            Thread.sleep(1500);
             long b0 = viewer.stats().bytesIn.get();
             Thread.sleep(3000);
             double rate = (viewer.stats().bytesIn.get() - b0) / 3.0;
-            // One second's burst on top of the rate, at most.
-            assertTrue(rate <= 64 * 1024 * 1.4, "received " + (long) rate + " B/s through a 65536 B/s limit");
+            assertTrue(rate <= 64 * 1024 * 1.25, "received " + (long) rate + " B/s through a 65536 B/s limit");
             assertTrue(rate >= 64 * 1024 * 0.5, "received " + (long) rate + " B/s: the limit should still be used");
         }
     }
