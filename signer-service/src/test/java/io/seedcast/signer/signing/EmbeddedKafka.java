@@ -1,0 +1,58 @@
+package io.seedcast.signer.signing;
+
+import io.seedcast.pipeline.Topics;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/** A real Kafka broker in KRaft mode, in this JVM, from Kafka's own test kit; with Seedcast's topics. */
+final class EmbeddedKafka implements AutoCloseable {
+
+    final KafkaClusterTestKit cluster;
+
+    EmbeddedKafka() throws Exception {
+        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("offsets.topic.num.partitions", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("transaction.state.log.num.partitions", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .setConfigProp("group.min.session.timeout.ms", "1000")
+                .build();
+        cluster.format();
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+            Map<String, String> compacted = Map.of("cleanup.policy", "compact");
+            admin.createTopics(List.of(
+                    new NewTopic(Topics.CHANNELS, 1, (short) 1).configs(compacted),
+                    new NewTopic(Topics.CHUNKS, 3, (short) 1),
+                    new NewTopic(Topics.CHUNKS_DLQ, 1, (short) 1),
+                    new NewTopic(Topics.SWARMS, 1, (short) 1).configs(compacted),
+                    new NewTopic(Topics.SWARM_KEYS, 1, (short) 1).configs(compacted),
+                    new NewTopic(Topics.SIGNED, 3, (short) 1),
+                    new NewTopic(Topics.SWARM_COMMANDS, 1, (short) 1))).all().get();
+        }
+    }
+
+    String bootstrap() {
+        return cluster.bootstrapServers();
+    }
+
+    Properties props() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap());
+        return p;
+    }
+
+    @Override
+    public void close() throws Exception {
+        cluster.close();
+    }
+}
