@@ -60,7 +60,13 @@ class SignerServiceTest {
 
     @Test
     void readySignsAndRefusesToRetireAKeyInUse() throws Exception {
-        assertEquals(200, get("/q/health/ready").statusCode(), get("/q/health/ready").body());
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (get("/q/health/ready").statusCode() != 200 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        HttpResponse<String> ready = get("/q/health/ready");
+        assertEquals(200, ready.statusCode(), ready.body());
+        assertTrue(ready.body().contains("active k1"), ready.body());
         Properties p = new Properties();
         p.put("bootstrap.servers", SignerTestResources.bootstrap());
         p.put("key.serializer", StringSerializer.class.getName());
@@ -82,5 +88,22 @@ class SignerServiceTest {
         String metrics = await("/q/metrics", "seedcast_signer_munros_signed_total 1.0");
         assertTrue(metrics.contains("seedcast_signer_active_swarms 1.0"), "active swarms gauge");
         assertEquals(404, post("/admin/keys/k9/retire").statusCode());
+
+        // Rotation as an operator does it: a new version in the Secret, made active; no restart.
+        byte[] k = new byte[32];
+        new java.security.SecureRandom().nextBytes(k);
+        java.nio.file.Files.writeString(SignerTestResources.keys.resolve("k2"), java.util.Base64.getEncoder().encodeToString(k));
+        java.nio.file.Files.writeString(SignerTestResources.keys.resolve("active"), "k2");
+        await("/admin/keys", "\"active\":\"k2\"");
+        HttpResponse<String> inUse = post("/admin/keys/k1/retire");
+        assertEquals(409, inUse.statusCode());
+        assertTrue(inUse.body().contains("still wrapped under 'k1'"), inUse.body());
+        HttpResponse<String> rewrap = post("/admin/keys/rewrap");
+        assertEquals(200, rewrap.statusCode(), rewrap.body());
+        assertTrue(rewrap.body().contains("\"rewrapped\":1"), rewrap.body());
+        await("/admin/keys", "{\"active\":false,\"id\":\"k1\",\"swarmKeys\":0}");
+        HttpResponse<String> retired = post("/admin/keys/k1/retire");
+        assertEquals(200, retired.statusCode(), retired.body());
+        assertTrue(retired.body().contains("\"safeToRemove\":true"), retired.body());
     }
 }
