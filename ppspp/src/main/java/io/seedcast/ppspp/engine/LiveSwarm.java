@@ -37,6 +37,8 @@ public final class LiveSwarm {
     final SwarmParameters params;
     final WireContext context;
     final boolean source;
+    /** A source that serves what a signer signed elsewhere: it checks but never signs (a seeder). */
+    final boolean relay;
     final SwarmStats stats = new SwarmStats();
     final long joinedNanos;
 
@@ -53,6 +55,8 @@ public final class LiveSwarm {
     final Map<Long, Request> requested = new HashMap<>();
     final Map<InetSocketAddress, Long> banned = new HashMap<>();
 
+    /** Relay: the munro subtrees, for uncle hashes. */
+    final TreeMap<Long, MerkleTree> relayTrees = new TreeMap<>();
     /** Verified (or, at the source, signed and announced) chunks inside the discard window. */
     final TreeMap<Long, byte[]> chunks = new TreeMap<>();
     /** Sign All: each chunk's signature. */
@@ -80,6 +84,7 @@ public final class LiveSwarm {
         this.id = key.swarmId();
         this.context = params.wireContext(id);
         this.source = true;
+        this.relay = false;
         this.tree = params.integrity() == IntegrityMethod.UNIFIED_MERKLE_TREE ? new LiveTree(params, key, engine.clock) : null;
         this.verifier = null;
         this.sink = null;
@@ -94,12 +99,93 @@ public final class LiveSwarm {
         this.id = id;
         this.context = params.wireContext(id);
         this.source = false;
+        this.relay = false;
         this.tree = null;
         Duration maxAge = engine.config.maxSignatureAge() != null ? engine.config.maxSignatureAge() : params.profile().maxSignatureAge();
         this.verifier = new LiveVerifier(id, params, engine.clock, maxAge, LiveVerifier.DEFAULT_MAX_CLOCK_SKEW);
         this.sink = sink;
         this.seeds = List.copyOf(seeds);
         this.joinedNanos = now;
+    }
+
+    /** A relay: serves chunks and integrity material signed elsewhere, after checking them against the swarm ID. */
+    LiveSwarm(PeerEngine engine, SwarmId id, SwarmParameters params, long now) {
+        this.engine = engine;
+        this.params = params;
+        this.key = null;
+        this.id = id;
+        this.context = params.wireContext(id);
+        this.source = true;
+        this.relay = true;
+        this.tree = null;
+        this.verifier = null;
+        this.sink = null;
+        this.seeds = List.of();
+        this.joinedNanos = now;
+    }
+
+    /** Relay, UMT: a signed munro with the chunks under it, from {@code firstChunk} on. Checked before anything is served. */
+    public void offerMunro(SignedMunro munro, long firstChunk, List<byte[]> chunks, java.util.function.Consumer<String> refused) {
+        requireRelay();
+        engine.execute(() -> onOfferMunro(munro, firstChunk, chunks, refused));
+    }
+
+    /** Relay, Sign All: one chunk with its signature. Checked before it is served. */
+    public void offerSigned(long index, byte[] chunk, long timestamp, Bytes signature, java.util.function.Consumer<String> refused) {
+        requireRelay();
+        engine.execute(() -> {
+            SignedIntegrity s = new SignedIntegrity(ChunkRange.single(index), timestamp, signature);
+            if (params.integrity() != IntegrityMethod.SIGN_ALL || !io.seedcast.ppspp.live.SignAll.verify(id, context, s, chunk)) {
+                stats.chunksRejected.incrementAndGet();
+                refused.accept("chunk " + index + " of swarm " + id + ": its signature does not verify with the swarm ID; not served");
+                return;
+            }
+            signatures.put(index, s);
+            store(index, chunk);
+            toAnnounce.add(ChunkRange.single(index));
+            forgetBehindWindow();
+        });
+    }
+
+    private void onOfferMunro(SignedMunro m, long firstChunk, List<byte[]> chunks, java.util.function.Consumer<String> refused) {
+        Bin munro = m.munro();
+        String what = "munro " + munro.chunks() + " of swarm " + id;
+        if (params.integrity() != IntegrityMethod.UNIFIED_MERKLE_TREE || !munro.equals(params.munroOf(munro.baseOffset()))
+                || firstChunk != munro.baseOffset() || chunks.size() > munro.width()) {
+            stats.chunksRejected.addAndGet(chunks.size());
+            refused.accept(what + ": not a munro of this swarm's shape; not served");
+            return;
+        }
+        if (!m.verify(id, params.profile(), context)) {
+            stats.chunksRejected.addAndGet(chunks.size());
+            refused.accept(what + ": the signature does not verify with the swarm ID; not served");
+            return;
+        }
+        List<Bytes> leaves = new ArrayList<>(chunks.size());
+        for (byte[] c : chunks) {
+            leaves.add(params.hash().hash(c));
+        }
+        MerkleTree t = MerkleTree.ofLeaves(params.hash(), munro, leaves);
+        if (!t.rootHash().equals(m.hash())) {
+            stats.chunksRejected.addAndGet(chunks.size());
+            refused.accept(what + ": its chunks do not hash to the signed munro hash; not served");
+            return;
+        }
+        relayTrees.put(munro.baseOffset(), t);
+        munros.put(munro.baseOffset(), m);
+        for (int i = 0; i < chunks.size(); i++) {
+            store(firstChunk + i, chunks.get(i));
+        }
+        if (!chunks.isEmpty()) {
+            toAnnounce.add(new ChunkRange(firstChunk, firstChunk + chunks.size() - 1));
+        }
+        forgetBehindWindow();
+    }
+
+    private void requireRelay() {
+        if (!relay) {
+            throw new IllegalStateException("only a relay swarm takes pre-signed chunks");
+        }
     }
 
     public SwarmId swarmId() {
@@ -120,14 +206,19 @@ public final class LiveSwarm {
 
     /** Source: adds the next chunk of the live stream (thread-safe; the engine signs and announces it). */
     public void publish(byte[] chunk) {
-        if (!source) {
-            throw new IllegalStateException("only the source publishes");
+        if (!source || relay) {
+            throw new IllegalStateException("only the live source publishes; a relay offers signed chunks");
         }
         if (chunk.length == 0 || chunk.length > params.chunkSize()) {
             throw new IllegalArgumentException("a chunk is 1–" + params.chunkSize() + " bytes, got " + chunk.length);
         }
         byte[] copy = chunk.clone();
         engine.execute(() -> onPublish(copy));
+    }
+
+    /** How many chunks are held (inside the discard window). */
+    public int chunksHeld() {
+        return engine.callAndGet(chunks::size);
     }
 
     /** Source: the stream ended; signs the last, partial munro. */
@@ -200,6 +291,7 @@ public final class LiveSwarm {
         if (tree != null) {
             tree.forgetBefore(oldest);
         }
+        relayTrees.headMap(oldest).entrySet().removeIf(e -> e.getValue().rootBin().lastChunk() < oldest);
         if (verifier != null) {
             verifier.forgetBefore(oldest);
             if (nextOutput >= 0 && nextOutput < oldest) {
@@ -226,7 +318,8 @@ public final class LiveSwarm {
     List<Integrity> unclesFor(long chunk, Binmap peerHas) {
         Bin munro = params.munroOf(chunk);
         List<Integrity> out = new ArrayList<>();
-        Optional<MerkleTree> sourceTree = tree == null ? Optional.empty() : tree.munroTree(chunk);
+        Optional<MerkleTree> sourceTree = tree != null ? tree.munroTree(chunk)
+                : relay ? Optional.ofNullable(relayTrees.get(munro.baseOffset())) : Optional.empty();
         for (Bin b = Bin.chunk(chunk); !b.equals(munro); b = b.parent()) {
             if (peerHas.containsAny(b.parent().chunks())) {
                 break;

@@ -156,6 +156,13 @@ public final class PeerEngine implements AutoCloseable {
         return s;
     }
 
+    /** Serves a live swarm signed elsewhere, as a seeder does: chunks come in through {@link LiveSwarm#offerMunro} or {@link LiveSwarm#offerSigned}. */
+    public LiveSwarm addRelay(SwarmId id, SwarmParameters params) {
+        LiveSwarm s = new LiveSwarm(this, id, params, System.nanoTime());
+        call(() -> swarms.put(s.id.encoded(), s));
+        return s;
+    }
+
     /** Joins a live swarm as a viewer through the given peers; verified chunks reach {@code sink} in order. */
     public LiveSwarm join(SwarmId id, SwarmParameters params, List<InetSocketAddress> peers, ChunkSink sink) {
         LiveSwarm s = new LiveSwarm(this, id, params, peers, sink, System.nanoTime());
@@ -194,7 +201,7 @@ public final class PeerEngine implements AutoCloseable {
         });
     }
 
-    private <T> T callAndGet(java.util.function.Supplier<T> task) {
+    <T> T callAndGet(java.util.function.Supplier<T> task) {
         if (Thread.currentThread() == thread) {
             return task.get();
         }

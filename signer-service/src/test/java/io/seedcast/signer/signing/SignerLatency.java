@@ -1,5 +1,6 @@
 package io.seedcast.signer.signing;
 
+import io.seedcast.kafka.EmbeddedKafka;
 import io.seedcast.pipeline.ChannelRecord;
 import io.seedcast.pipeline.Chunk;
 import io.seedcast.pipeline.ChunkBatch;

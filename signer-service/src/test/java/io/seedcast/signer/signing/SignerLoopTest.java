@@ -1,5 +1,6 @@
 package io.seedcast.signer.signing;
 
+import io.seedcast.kafka.EmbeddedKafka;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,5 +1,6 @@
 package io.seedcast.signer.signing;
 
+import io.seedcast.kafka.EmbeddedKafka;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.seedcast.signer.signing;
+package io.seedcast.kafka;
 
 import io.seedcast.pipeline.Topics;
 import java.util.List;
@@ -10,12 +10,15 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
-/** A real Kafka broker in KRaft mode, in this JVM, from Kafka's own test kit; with Seedcast's topics. */
-final class EmbeddedKafka implements AutoCloseable {
+/**
+ * A real Kafka broker in KRaft mode, in this JVM, from Kafka's own test kit, with Seedcast's topics:
+ * for the services' tests, and for {@code ./seedcast up}, which has no other broker to talk to.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
 
-    final KafkaClusterTestKit cluster;
+    private final KafkaClusterTestKit cluster;
 
-    EmbeddedKafka() throws Exception {
+    public EmbeddedKafka() throws Exception {
         cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("offsets.topic.num.partitions", "1")
@@ -41,11 +44,11 @@ final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    String bootstrap() {
+    public String bootstrap() {
         return cluster.bootstrapServers();
     }
 
-    Properties props() {
+    public Properties props() {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap());
         return p;
