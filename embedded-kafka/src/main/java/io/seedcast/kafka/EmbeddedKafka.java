@@ -7,6 +7,9 @@ import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -52,6 +55,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap());
         return p;
+    }
+
+    /** A producer of string keys and byte-array values (Seedcast's records), acks=all. */
+    public KafkaProducer<String, byte[]> producer() {
+        Properties p = props();
+        p.put("key.serializer", StringSerializer.class.getName());
+        p.put("value.serializer", ByteArraySerializer.class.getName());
+        p.put("acks", "all");
+        return new KafkaProducer<>(p);
     }
 
     @Override

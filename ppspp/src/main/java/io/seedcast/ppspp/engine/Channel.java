@@ -61,7 +61,6 @@ final class Channel {
     long lastReceivedNanos;
     long lastSentNanos;
     int handshakeAttempts;
-    long announcedUpTo = -1;
 
     Channel(int localId, InetSocketAddress remote, LiveSwarm swarm, boolean initiator, EngineConfig config, long now) {
         this.localId = localId;

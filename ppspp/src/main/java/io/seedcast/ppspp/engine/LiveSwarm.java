@@ -72,7 +72,6 @@ public final class LiveSwarm {
     long liveEdge = -1;
     long lastSeedAttemptNanos;
     private long nextSignAll;
-    volatile boolean finished;
 
     record Request(Channel channel, long deadlineNanos) {
     }
@@ -227,7 +226,6 @@ public final class LiveSwarm {
             if (tree != null) {
                 tree.finish().ifPresent(this::onMunroSigned);
             }
-            finished = true;
         });
     }
 

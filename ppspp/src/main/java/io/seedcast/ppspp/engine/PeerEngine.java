@@ -451,7 +451,7 @@ public final class PeerEngine implements AutoCloseable {
     }
 
     void connect(LiveSwarm s, InetSocketAddress peer, long now) {
-        if (s.isBanned(peer, now) || peer.equals(localAddress()) && !peer.getAddress().isAnyLocalAddress()) {
+        if (s.isBanned(peer, now) || peer.equals(localAddress())) {
             return;
         }
         for (Channel c : s.channels) {
@@ -540,7 +540,6 @@ public final class PeerEngine implements AutoCloseable {
         LiveSwarm s = c.swarm;
         if (!s.have.isEmpty()) {
             c.control.add(new Have(s.have.runAt(s.have.last())));
-            c.announcedUpTo = s.have.last();
         }
         if (!s.source && c.initiator) {
             c.control.add(PexReq.INSTANCE);

@@ -55,10 +55,7 @@ class SeederLoopTest {
     @BeforeEach
     void start() throws Exception {
         kafka = new EmbeddedKafka();
-        Properties p = kafka.props();
-        p.put("key.serializer", StringSerializer.class.getName());
-        p.put("value.serializer", ByteArraySerializer.class.getName());
-        producer = new KafkaProducer<>(p);
+        producer = kafka.producer();
     }
 
     @AfterEach

@@ -7,7 +7,6 @@ import io.seedcast.pipeline.MalformedRecordException;
 import io.seedcast.pipeline.SignedBatch;
 import io.seedcast.pipeline.SwarmCommand;
 import io.seedcast.pipeline.SwarmKeyRecord;
-import io.seedcast.pipeline.SwarmKeys;
 import io.seedcast.pipeline.SwarmRecord;
 import io.seedcast.pipeline.Topics;
 import io.seedcast.ppspp.Bytes;
@@ -655,13 +654,5 @@ public final class SignerLoop implements Runnable, AutoCloseable {
                 // Shutting down.
             }
         }
-    }
-
-    static String newTransactionalId(String prefix) {
-        return prefix + "-" + UUID.randomUUID();
-    }
-
-    static String digest(Bytes swarmId) {
-        return SwarmKeys.digest(swarmId);
     }
 }

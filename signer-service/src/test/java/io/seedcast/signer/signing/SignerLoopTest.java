@@ -75,11 +75,7 @@ class SignerLoopTest {
     @BeforeEach
     void start() throws Exception {
         kafka = new EmbeddedKafka();
-        Properties p = kafka.props();
-        p.put("key.serializer", StringSerializer.class.getName());
-        p.put("value.serializer", ByteArraySerializer.class.getName());
-        p.put("acks", "all");
-        producer = new KafkaProducer<>(p);
+        producer = kafka.producer();
         writeMasterKey("k1");
         Files.writeString(keys.resolve("active"), "k1");
     }
