@@ -12,6 +12,8 @@ import io.seedcast.ppspp.engine.SwarmStats;
 import io.seedcast.seeder.config.SeederConfig;
 import io.seedcast.seeder.serving.SeederLoop;
 import io.seedcast.seeder.serving.SeederSettings;
+import io.seedcast.seeder.serving.TrackerRegistration;
+import io.seedcast.tracker.TrackerClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.InetSocketAddress;
@@ -33,6 +35,7 @@ public class SeederService {
     private PeerEngine engine;
     private SeederLoop loop;
     private Thread thread;
+    private TrackerRegistration registration;
 
     public SeederService(SeederConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap, MeterRegistry registry) {
         this.config = config;
@@ -52,6 +55,15 @@ public class SeederService {
         thread.setDaemon(true);
         thread.start();
         meters();
+        if (config.trackerUrl().isPresent()) {
+            InetSocketAddress advertised = address(advertised());
+            String peerId = "seeder-" + java.net.InetAddress.getLocalHost().getHostName() + "-" + engine.localAddress().getPort();
+            registration = new TrackerRegistration(new TrackerClient(config.trackerUrl().get(), peerId), advertised, loop, config.reportInterval(),
+                    LOG::info);
+            registration.start();
+        } else {
+            LOG.info("no seedcast.seeder.tracker-url: this seeder is not registered with a tracker; viewers must be told its address");
+        }
         LOG.infof("seeder serving PPSPP on udp %s, advertised as %s; Kafka %s; window %s; shard %d of %d", engine.localAddress(),
                 advertised(), bootstrap, config.window(), config.shardIndex(), config.shardCount());
     }
@@ -60,7 +72,11 @@ public class SeederService {
         if (loop == null) {
             return;
         }
-        // Graceful drain: stop taking new chunks, keep serving what we hold for a moment, then leave with closing HANDSHAKEs.
+        // Graceful drain: leave the tracker so no new viewer comes, stop taking new chunks, keep serving
+        // what we hold for a moment, then leave with closing HANDSHAKEs.
+        if (registration != null) {
+            registration.close();
+        }
         loop.close();
         Thread.sleep(config.drain().toMillis());
         engine.close();
@@ -86,6 +102,8 @@ public class SeederService {
         FunctionCounter.builder("seedcast_seeder_chunks_served_total", this, s -> sum(st -> st.chunksServed.get())).register(registry);
         FunctionCounter.builder("seedcast_seeder_handshakes_accepted_total", engine, e -> e.handshakesAccepted.get()).register(registry);
         FunctionCounter.builder("seedcast_seeder_handshakes_refused_total", engine, e -> e.handshakesRefused.get()).register(registry);
+        FunctionCounter.builder("seedcast_seeder_upload_limit_hits_total", engine, e -> e.uploadLimitHits.get())
+                .description("Times a peer's upload limit held back a chunk").register(registry);
         FunctionCounter.builder("seedcast_seeder_chunks_refused_total", loop, l -> l.refused.get())
                 .description("Signed chunks that did not check out against their swarm ID").register(registry);
         Gauge.builder("seedcast_seeder_live_edge_lag_seconds", loop,

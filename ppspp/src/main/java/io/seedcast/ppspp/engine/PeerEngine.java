@@ -101,6 +101,8 @@ public final class PeerEngine implements AutoCloseable {
     public final AtomicLong handshakesRefused = new AtomicLong();
     public final AtomicLong datagramsSent = new AtomicLong();
     public final AtomicLong bytesSent = new AtomicLong();
+    /** Times a peer's upload limit held back a chunk it asked for. */
+    public final AtomicLong uploadLimitHits = new AtomicLong();
 
     record Pending(int localId, int remoteId, InetSocketAddress peer, LiveSwarm swarm, long createdNanos, Long peerWindow, byte[] reply) {
     }
@@ -949,6 +951,7 @@ public final class PeerEngine implements AutoCloseable {
                 continue;
             }
             if (!c.upload.tryTake(data.length, now)) {
+                uploadLimitHits.incrementAndGet();
                 return;
             }
             it.remove();

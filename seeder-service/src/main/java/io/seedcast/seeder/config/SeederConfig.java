@@ -39,6 +39,13 @@ public interface SeederConfig {
     @WithDefault("2000")
     int handshakesPerSecond();
 
+    /** The injector's PPSP-TP tracker, e.g. {@code http://injector:8080/ppsp-tp}; without it the seeder registers nowhere. */
+    Optional<java.net.URI> trackerUrl();
+
+    /** How often the seeder reports to the tracker (STAT_REPORT), keeping its entries alive. */
+    @WithDefault("30s")
+    Duration reportInterval();
+
     /** On shutdown, keep serving this long so viewers move to other replicas. */
     @WithDefault("5s")
     Duration drain();

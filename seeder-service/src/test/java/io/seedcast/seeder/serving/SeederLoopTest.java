@@ -221,4 +221,32 @@ class SeederLoopTest {
         assertTrue(logs.stream().anyMatch(l -> l.contains("refusing to serve") && l.contains("do not hash to the signed munro hash")), logs.toString());
         assertTrue(a.relay().chunksHeld() > 250);
     }
+
+    @Test
+    void theSeederRegistersWithTheTrackerAndLeavesOnDrain() throws Exception {
+        io.seedcast.tracker.Tracker tracker = new io.seedcast.tracker.Tracker(Clock.systemUTC(), Duration.ofSeconds(90));
+        com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/ppsp-tp", ex -> {
+            byte[] out = tracker.handle(new String(ex.getRequestBody().readAllBytes()), ex.getRemoteAddress()).getBytes();
+            ex.sendResponseHeaders(200, out.length);
+            ex.getResponseBody().write(out);
+            ex.close();
+        });
+        http.start();
+        closeables.add(() -> http.stop(0));
+        java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/ppsp-tp");
+        Seeder a = seeder();
+        InetSocketAddress advertised = new InetSocketAddress("203.0.113.7", 7758);
+        TrackerRegistration registration = new TrackerRegistration(new io.seedcast.tracker.TrackerClient(uri, "seeder-a"), advertised, a.loop(),
+                Duration.ofSeconds(30), logs::add);
+        registration.start();
+        startSigning();
+        String swarm = key.swarmId().hex();
+        assertTrue(await(() -> tracker.seeders(swarm).contains(advertised), 10_000), "seeder registered: " + logs);
+        var found = new io.seedcast.tracker.TrackerClient(uri, "viewer").connect(new InetSocketAddress("198.51.100.9", 6000),
+                List.of(new io.seedcast.tracker.TrackerClient.SwarmAction(swarm, true, false)));
+        assertEquals(advertised, found.getFirst().address(), "a viewer is sent to the seeder first");
+        registration.close();
+        assertEquals(List.of(), tracker.seeders(swarm), "a draining seeder leaves the swarm at the tracker");
+    }
 }
