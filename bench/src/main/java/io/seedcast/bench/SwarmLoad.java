@@ -38,13 +38,17 @@ public final class SwarmLoad {
     static final int SECONDS = 10;
 
     public static void main(String[] args) throws Exception {
-        int[] counts = args.length == 0 ? new int[] {1, 10, 50} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+        boolean relay = Arrays.asList(args).contains("--relay");
+        String[] numbers = Arrays.stream(args).filter(a -> !a.startsWith("--")).toArray(String[]::new);
+        int[] counts = numbers.length == 0 ? new int[] {1, 10, 50} : Arrays.stream(numbers).mapToInt(Integer::parseInt).toArray();
+        System.out.println(relay ? "serving as a seeder does: a relay fed pre-signed munros (no signing on the serving side)"
+                : "serving as a live source: signing one munro per 32 chunks");
         int datagramSize = 4 + 1 + 8 + 8 + CHUNK + 2 * (1 + 8 + 32); // DATA with a couple of uncle hashes, as served
         double[] raw = blast(datagramSize, 3);
         System.out.printf("baseline raw loopback UDP, %d-byte datagrams: %.0f Mbit/s, %.0f datagrams/s%n", datagramSize, raw[0], raw[1]);
         System.out.println("viewers | egress Mbit/s | of demand | datagrams/s | source CPU % | process CPU % | lag p50/max chunks | join->first chunk p50/max ms | egress / raw");
         for (int n : counts) {
-            Result r = run(n);
+            Result r = run(n, relay);
             System.out.printf("%7d | %13.1f | %8.0f%% | %11.0f | %12.0f | %13.0f | %7d / %-8d | %10d / %-14d | %.3f%n", n, r.egressMbps,
                     100 * r.egressMbps / (n * RATE_BPS / 1e6), r.datagramsPerSecond, r.sourceCpu, r.processCpu, r.lagP50, r.lagMax,
                     r.firstP50, r.firstMax, r.egressMbps / raw[0]);
@@ -55,7 +59,7 @@ public final class SwarmLoad {
             long firstP50, long firstMax) {
     }
 
-    static Result run(int viewers) throws Exception {
+    static Result run(int viewers, boolean relay) throws Exception {
         SwarmParameters params = SwarmParameters.defaults(Profile.RFC7574);
         SwarmKeyPair key = SwarmKeyPair.generate(params.algorithm());
         InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
@@ -64,14 +68,30 @@ public final class SwarmLoad {
         try {
             PeerEngine src = PeerEngine.start(EngineConfig.source(any).withPeerLimits(1000, 2000), Clock.systemUTC(), m -> { });
             engines.add(src);
-            LiveSwarm source = src.addSource(params, key);
             AtomicLong published = new AtomicLong();
             byte[] chunk = new byte[CHUNK];
             long periodMicros = CHUNK * 8L * 1_000_000L / RATE_BPS;
-            timer.scheduleAtFixedRate(() -> {
-                chunk[0] = (byte) published.getAndIncrement();
-                source.publish(chunk);
-            }, 0, periodMicros, TimeUnit.MICROSECONDS);
+            if (relay) {
+                // The signer's side, in-process: a live tree signing munros that the relay then checks and serves.
+                LiveSwarm served = src.addRelay(key.swarmId(), params);
+                io.seedcast.ppspp.live.LiveTree signer = new io.seedcast.ppspp.live.LiveTree(params, key, Clock.systemUTC());
+                List<byte[]> pending = new ArrayList<>();
+                timer.scheduleAtFixedRate(() -> {
+                    byte[] c = chunk.clone();
+                    c[0] = (byte) published.getAndIncrement();
+                    pending.add(c);
+                    signer.append(c).ifPresent(m -> {
+                        served.offerMunro(m, m.munro().baseOffset(), List.copyOf(pending), r -> { });
+                        pending.clear();
+                    });
+                }, 0, periodMicros, TimeUnit.MICROSECONDS);
+            } else {
+                LiveSwarm source = src.addSource(params, key);
+                timer.scheduleAtFixedRate(() -> {
+                    chunk[0] = (byte) published.getAndIncrement();
+                    source.publish(chunk);
+                }, 0, periodMicros, TimeUnit.MICROSECONDS);
+            }
             Thread.sleep(500);
             List<LiveSwarm> joined = new ArrayList<>();
             List<AtomicLong> lastOut = new ArrayList<>();
