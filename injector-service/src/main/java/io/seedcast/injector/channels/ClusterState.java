@@ -1,0 +1,163 @@
+package io.seedcast.injector.channels;
+
+import io.seedcast.pipeline.ChannelRecord;
+import io.seedcast.pipeline.MalformedRecordException;
+import io.seedcast.pipeline.SwarmCommand;
+import io.seedcast.pipeline.SwarmRecord;
+import io.seedcast.pipeline.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The injector's view of the cluster, kept in Kafka's compacted topics so that replicas are
+ * stateless: channels ({@code seedcast.channels}) and swarms ({@code seedcast.swarms}) are read into
+ * memory continuously; writes go to Kafka and are applied when they come back, so every replica
+ * sees the same thing.
+ */
+public final class ClusterState implements AutoCloseable {
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final Thread reader;
+    private final Consumer<String> log;
+    private volatile boolean running = true;
+    private volatile boolean caughtUp;
+    private final Map<String, ChannelRecord> channels = new ConcurrentHashMap<>();
+    private final Map<String, SwarmRecord> swarms = new ConcurrentHashMap<>();
+
+    public ClusterState(String bootstrap, Consumer<String> log) {
+        this.log = log;
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        producer = new KafkaProducer<>(p);
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        reader = new Thread(() -> read(c), "seedcast-injector-state");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void read(Properties props) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (String t : List.of(Topics.CHANNELS, Topics.SWARMS)) {
+                consumer.partitionsFor(t).forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
+            }
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+            while (running) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    apply(r);
+                }
+                if (!caughtUp && parts.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp))) {
+                    caughtUp = true;
+                }
+            }
+        } catch (RuntimeException e) {
+            if (running) {
+                log.accept("cluster state reader failed: " + e);
+            }
+        }
+    }
+
+    private void apply(ConsumerRecord<String, byte[]> r) {
+        try {
+            if (r.topic().equals(Topics.CHANNELS)) {
+                if (r.value() == null) {
+                    channels.remove(r.key());
+                } else {
+                    ChannelRecord c = ChannelRecord.decode(r.value());
+                    channels.put(c.channelId(), c);
+                }
+            } else if (r.value() != null) {
+                SwarmRecord s = SwarmRecord.decode(r.value());
+                swarms.put(s.key(), s);
+            }
+        } catch (MalformedRecordException e) {
+            log.accept("ignoring an unreadable record on " + r.topic() + ": " + e.getMessage());
+        }
+    }
+
+    public boolean ready() {
+        return caughtUp;
+    }
+
+    public Optional<ChannelRecord> channel(String id) {
+        return Optional.ofNullable(channels.get(id));
+    }
+
+    public List<ChannelRecord> channels() {
+        return channels.values().stream().sorted((a, b) -> a.name().compareToIgnoreCase(b.name())).toList();
+    }
+
+    public List<SwarmRecord> swarms() {
+        return List.copyOf(swarms.values());
+    }
+
+    /** The channel's current swarm: its newest live one (or, after the broadcast, its newest). */
+    public Optional<SwarmRecord> currentSwarm(String channelId) {
+        return swarms.values().stream().filter(s -> s.channelId().equals(channelId))
+                .max((a, b) -> {
+                    int live = Boolean.compare(a.state() == SwarmRecord.State.LIVE, b.state() == SwarmRecord.State.LIVE);
+                    return live != 0 ? live : Long.compare(a.createdAtMillis(), b.createdAtMillis());
+                });
+    }
+
+    public Optional<SwarmRecord> swarmByHex(String hex) {
+        return swarms.values().stream().filter(s -> s.swarmId().hex().equalsIgnoreCase(hex)).findFirst();
+    }
+
+    /** Writes a channel and waits until this replica has read it back. */
+    public void put(ChannelRecord c) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.CHANNELS, c.channelId(), c.encode())).get(10, TimeUnit.SECONDS);
+        awaitApplied(() -> c.equals(channels.get(c.channelId())));
+    }
+
+    public void delete(String channelId) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.CHANNELS, channelId, null)).get(10, TimeUnit.SECONDS);
+        awaitApplied(() -> !channels.containsKey(channelId));
+    }
+
+    public void command(SwarmCommand c) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.SWARM_COMMANDS, c.channelId(), c.encode())).get(10, TimeUnit.SECONDS);
+    }
+
+    private static void awaitApplied(java.util.function.BooleanSupplier applied) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!applied.getAsBoolean() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        producer.close();
+    }
+}

@@ -1,0 +1,70 @@
+package io.seedcast.injector.swarms;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.seedcast.ppspp.Bytes;
+import io.seedcast.ppspp.integrity.MerkleHashFunction;
+import io.seedcast.ppspp.keys.SignatureAlgorithm;
+import io.seedcast.ppspp.keys.SwarmKeyPair;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The publisher key that signs swarm metadata for viewers (Ed25519), and the key set viewers pin
+ * or fetch. Metadata is signed over its canonical JSON: keys sorted, no whitespace.
+ */
+public final class PublisherKeys {
+
+    /** Canonical JSON: what is signed is what a verifier re-serialises from the parsed metadata. */
+    public static final ObjectMapper CANONICAL = JsonMapper.builder().enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+
+    private final SwarmKeyPair key;
+    private final String keyId;
+    private final Instant notBefore;
+    private final Instant notAfter;
+
+    public PublisherKeys(SwarmKeyPair key, Instant notBefore, Instant notAfter) {
+        if (key.algorithm() != SignatureAlgorithm.ED25519) {
+            throw new IllegalArgumentException("the publisher key is an Ed25519 key");
+        }
+        this.key = key;
+        this.keyId = MerkleHashFunction.SHA256.hash(key.swarmId().encoded()).hex().substring(0, 16);
+        this.notBefore = notBefore;
+        this.notAfter = notAfter;
+    }
+
+    public String keyId() {
+        return keyId;
+    }
+
+    /** {@code {"metadata": …, "keyId": …, "signature": base64}}. */
+    public Map<String, Object> sign(Map<String, Object> metadata) throws Exception {
+        byte[] canonical = CANONICAL.writeValueAsString(metadata).getBytes(StandardCharsets.UTF_8);
+        Bytes sig = key.sign(canonical);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("metadata", metadata);
+        out.put("keyId", keyId);
+        out.put("algorithm", "ED25519");
+        out.put("signature", Base64.getEncoder().encodeToString(sig.toArray()));
+        return out;
+    }
+
+    /** The key set at /.well-known/seedcast/keys.json. */
+    public Map<String, Object> keySet() {
+        Map<String, Object> k = new LinkedHashMap<>();
+        k.put("kid", keyId);
+        k.put("alg", "ED25519");
+        // The public key in swarm-ID form (algorithm byte 15, then the 32-byte key), hex: ppspp's SwarmId reads it.
+        k.put("publicKey", key.swarmId().hex());
+        k.put("notBefore", notBefore.toString());
+        k.put("notAfter", notAfter.toString());
+        return Map.of("keys", List.of(k));
+    }
+}

@@ -1,0 +1,243 @@
+package io.seedcast.injector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.seedcast.injector.api.ChannelResource;
+import io.seedcast.injector.swarms.PublisherKeys;
+import io.seedcast.kafka.EmbeddedKafka;
+import io.seedcast.pipeline.ChannelRecord;
+import io.seedcast.pipeline.SwarmCommand;
+import io.seedcast.pipeline.SwarmRecord;
+import io.seedcast.pipeline.Topics;
+import io.seedcast.ppspp.Bytes;
+import io.seedcast.ppspp.keys.SignatureAlgorithm;
+import io.seedcast.ppspp.keys.SwarmId;
+import io.seedcast.ppspp.keys.SwarmKeyPair;
+import io.seedcast.ppspp.live.Profile;
+import io.seedcast.ppspp.live.SwarmParameters;
+import io.seedcast.tracker.TrackerClient;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+/** The injector as operators and viewers use it, on a real broker. */
+@QuarkusTest
+@WithTestResource(InjectorServiceTest.Kafka.class)
+class InjectorServiceTest {
+
+    static final String TOKEN = "test-admin-token";
+
+    public static class Kafka implements QuarkusTestResourceLifecycleManager {
+        static EmbeddedKafka kafka;
+
+        @Override
+        public Map<String, String> start() {
+            try {
+                kafka = new EmbeddedKafka();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return Map.of("kafka.bootstrap.servers", kafka.bootstrap(), "seedcast.injector.admin-token", TOKEN,
+                    "seedcast.injector.rtmp-url", "rtmp://ingest.example.net:1935/live");
+        }
+
+        @Override
+        public void stop() {
+            try {
+                kafka.close();
+            } catch (Exception ignored) {
+                // Going away anyway.
+            }
+        }
+    }
+
+    @TestHTTPResource("/")
+    URI base;
+    final HttpClient http = HttpClient.newHttpClient();
+    final ObjectMapper json = new ObjectMapper();
+
+    HttpResponse<String> call(String method, String path, String body, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> admin(String method, String path, String body) throws Exception {
+        return call(method, path, body, TOKEN);
+    }
+
+    JsonNode createChannel(String name) throws Exception {
+        HttpResponse<String> r = admin("POST", "/api/channels", "{\"name\":\"" + name + "\"}");
+        assertEquals(201, r.statusCode(), r.body());
+        return json.readTree(r.body());
+    }
+
+    @Test
+    void adminCallsNeedTheToken() throws Exception {
+        HttpResponse<String> none = call("GET", "/api/channels", null, null);
+        assertEquals(401, none.statusCode());
+        assertTrue(none.body().contains("Authorization: Bearer"), none.body());
+        assertEquals(401, call("POST", "/api/channels", "{\"name\":\"x\"}", "wrong").statusCode());
+        assertEquals(200, admin("GET", "/api/channels", null).statusCode());
+    }
+
+    @Test
+    void channelLifecycleWithStreamKeysShownOnceAndStoredHashed() throws Exception {
+        JsonNode c = createChannel("Main stage");
+        String id = c.get("id").asText();
+        String key = c.get("streamKey").asText();
+        assertTrue(key.startsWith("sk_") && key.length() > 30, key);
+        assertEquals("rtmp://ingest.example.net:1935/live", c.at("/obs/server").asText());
+        assertEquals(key, c.at("/obs/streamKey").asText());
+        assertTrue(c.get("srtUrl").asText().contains("r=live/" + key), c.toString());
+        assertEquals("UNIFIED_MERKLE_TREE", c.get("integrity").asText());
+        String listed = admin("GET", "/api/channels", null).body();
+        assertTrue(listed.contains("Main stage") && !listed.contains(key), "the key is never shown again: " + listed);
+        assertEquals(List.of(ChannelResource.hash(key)), channelRecord(id).streamKeyHashes(), "only the hash is stored");
+
+        JsonNode renewed = json.readTree(admin("POST", "/api/channels/" + id + "/stream-key", null).body());
+        String key2 = renewed.get("streamKey").asText();
+        assertNotEquals(key, key2);
+        assertEquals(List.of(ChannelResource.hash(key2)), channelRecord(id).streamKeyHashes(), "the old key stops working");
+
+        assertEquals(204, admin("DELETE", "/api/channels/" + id, null).statusCode());
+        assertEquals(404, admin("GET", "/api/channels/" + id, null).statusCode());
+    }
+
+    @Test
+    void validationErrorsSayWhatToFix() throws Exception {
+        HttpResponse<String> noName = admin("POST", "/api/channels", "{}");
+        assertEquals(400, noName.statusCode());
+        assertTrue(noName.body().contains("'name' is required"), noName.body());
+        HttpResponse<String> alg = admin("POST", "/api/channels", "{\"name\":\"a\",\"algorithm\":\"DSA\"}");
+        assertEquals(400, alg.statusCode());
+        assertTrue(alg.body().contains("ECDSAP256SHA256"), alg.body());
+        HttpResponse<String> cps = admin("POST", "/api/channels", "{\"name\":\"a\",\"chunksPerSignature\":12}");
+        assertEquals(400, cps.statusCode());
+        assertTrue(cps.body().contains("power of 2"), cps.body());
+    }
+
+    @Test
+    void swarmMetadataIsSignedFollowsRotationAndListsSeeders() throws Exception {
+        JsonNode c = createChannel("Signed");
+        String id = c.get("id").asText();
+        SwarmParameters params = SwarmParameters.defaults(Profile.RFC7574);
+        SwarmKeyPair first = SwarmKeyPair.generate(SignatureAlgorithm.ECDSAP256SHA256);
+        SwarmRecord live = new SwarmRecord(first.swarmId().encoded(), id, "b1", params, SwarmRecord.State.LIVE, null, 0, System.currentTimeMillis());
+        publish(Topics.SWARMS, live.key(), live.encode());
+        // A seeder registers with the tracker for that swarm.
+        TrackerClient seeder = new TrackerClient(base.resolve("/ppsp-tp"), "seeder-0");
+        seeder.connect(new InetSocketAddress("203.0.113.5", 7758), List.of(new TrackerClient.SwarmAction(first.swarmId().hex(), true, true)));
+
+        JsonNode signed = awaitMetadata(id, first.swarmId().hex());
+        assertEquals(List.of("203.0.113.5:7758"), json.convertValue(signed.at("/metadata/seeders"), List.class));
+        assertTrue(verifies(signed), "metadata verifies with the published key set");
+        ObjectNode tampered = signed.deepCopy();
+        ((ObjectNode) tampered.get("metadata")).put("swarmId", SwarmKeyPair.generate(SignatureAlgorithm.ECDSAP256SHA256).swarmId().hex());
+        assertFalse(verifies(tampered), "a record with another swarm ID does not verify");
+
+        HttpResponse<String> rotate = admin("POST", "/api/channels/" + id + "/rotate", null);
+        assertEquals(202, rotate.statusCode(), rotate.body());
+        SwarmCommand cmd = lastCommand();
+        assertEquals(SwarmCommand.Action.ROTATE, cmd.action());
+        assertEquals(id, cmd.channelId());
+        // What the signer does on that command: a successor, and the old swarm names it.
+        SwarmKeyPair second = SwarmKeyPair.generate(SignatureAlgorithm.ECDSAP256SHA256);
+        SwarmRecord successor = new SwarmRecord(second.swarmId().encoded(), id, "b1", params, SwarmRecord.State.LIVE, null, 75, System.currentTimeMillis() + 1);
+        publish(Topics.SWARMS, successor.key(), successor.encode());
+        SwarmRecord rolled = live.with(SwarmRecord.State.ROLLED_OVER, second.swarmId().encoded());
+        publish(Topics.SWARMS, rolled.key(), rolled.encode());
+        JsonNode after = awaitMetadata(id, second.swarmId().hex());
+        assertTrue(verifies(after));
+        assertEquals(202, admin("POST", "/api/swarms/" + first.swarmId().hex() + "/revoke", null).statusCode());
+        assertEquals(SwarmCommand.Action.REVOKE, lastCommand().action());
+    }
+
+    JsonNode awaitMetadata(String channel, String swarmHex) throws Exception {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (System.currentTimeMillis() < deadline) {
+            HttpResponse<String> r = call("GET", "/api/channels/" + channel + "/swarm", null, null);
+            if (r.statusCode() == 200 && json.readTree(r.body()).at("/metadata/swarmId").asText().equals(swarmHex)) {
+                return json.readTree(r.body());
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("metadata never named swarm " + swarmHex);
+    }
+
+    boolean verifies(JsonNode signed) throws Exception {
+        JsonNode keys = json.readTree(call("GET", "/.well-known/seedcast/keys.json", null, null).body());
+        JsonNode key = keys.at("/keys/0");
+        assertEquals(signed.get("keyId").asText(), key.get("kid").asText());
+        SwarmId publisher = SwarmId.fromHex(key.get("publicKey").asText());
+        byte[] canonical = PublisherKeys.CANONICAL.writeValueAsString(json.convertValue(signed.get("metadata"), Map.class)).getBytes(StandardCharsets.UTF_8);
+        return publisher.verify(Bytes.of(Base64.getDecoder().decode(signed.get("signature").asText())), canonical);
+    }
+
+    void publish(String topic, String key, byte[] value) throws Exception {
+        try (KafkaProducer<String, byte[]> p = Kafka.kafka.producer()) {
+            p.send(new ProducerRecord<>(topic, key, value)).get();
+        }
+    }
+
+    List<ConsumerRecord<String, byte[]>> readAll(String topic) {
+        Properties p = Kafka.kafka.props();
+        p.put("group.id", "t-" + UUID.randomUUID());
+        p.put("auto.offset.reset", "earliest");
+        p.put("key.deserializer", StringDeserializer.class.getName());
+        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
+            c.subscribe(List.of(topic));
+            for (int i = 0; i < 20; i++) {
+                c.poll(Duration.ofMillis(100)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    ChannelRecord channelRecord(String id) throws Exception {
+        ChannelRecord last = null;
+        for (ConsumerRecord<String, byte[]> r : readAll(Topics.CHANNELS)) {
+            if (r.key().equals(id) && r.value() != null) {
+                last = ChannelRecord.decode(r.value());
+            }
+        }
+        return last;
+    }
+
+    SwarmCommand lastCommand() throws Exception {
+        List<ConsumerRecord<String, byte[]>> all = readAll(Topics.SWARM_COMMANDS);
+        return SwarmCommand.decode(all.getLast().value());
+    }
+}
