@@ -151,6 +151,24 @@ public class ChannelResource {
         return Response.accepted(Map.of("command", cmd.commandId(), "action", "REVOKE", "swarm", swarmId)).build();
     }
 
+    /** Master key versions, the active one, and swarm keys per version: asked of the signer. */
+    @GET
+    @Path("/keys")
+    public Response keys() {
+        var url = service.config().signerUrl();
+        if (url.isEmpty()) {
+            return Response.status(503).entity(Map.of("error", "seedcast.injector.signer-url is not set: the injector cannot ask the signer")).build();
+        }
+        try {
+            var http = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(3)).build();
+            var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url.get() + "/admin/keys")).timeout(java.time.Duration.ofSeconds(5)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return Response.status(r.statusCode()).entity(r.body()).build();
+        } catch (Exception e) {
+            return Response.status(502).entity(Map.of("error", "the signer at " + url.get() + " did not answer: " + e.getMessage())).build();
+        }
+    }
+
     /** The swarm metadata a viewer needs, signed with the publisher key. Public. */
     @GET
     @Path("/channels/{id}/swarm")

@@ -31,6 +31,9 @@ public interface InjectorConfig {
     @WithDefault("P7D")
     Duration publisherKeyOverlap();
 
+    /** The signer's internal admin endpoint, for GET /api/keys (e.g. http://signer:8082). */
+    Optional<String> signerUrl();
+
     /** How long a tracker entry lives without a report (RFC 7846 STAT_REPORT). */
     @WithDefault("90s")
     Duration trackerTtl();
