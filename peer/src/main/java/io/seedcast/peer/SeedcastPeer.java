@@ -44,6 +44,7 @@ public final class SeedcastPeer {
                   [--integrity umt|sign-all] [--algorithm ECDSAP256SHA256|ECDSAP384SHA384|ED25519|RSASHA256|RSASHA1]
                   [--hash sha256|sha1] [--key FILE.pem] [--chunk-size 1024] [--chunks-per-signature 32]
                   [--profile rfc7574|libswift] [--swarm-id-out FILE] [--linger SECONDS]
+              seedcast-peer join --metadata URL [--publisher-key HEX] --output FILE|- [--listen HOST:PORT] [--duration SECONDS]
               seedcast-peer join --swarm HEX --peer HOST:PORT [--peer ...] --output FILE|-
                   [--listen HOST:PORT] [--profile rfc7574|libswift] [--duration SECONDS]
                   [--integrity umt|sign-all] [--hash sha256|sha1] [--chunk-size 1024] [--chunks-per-signature 32]
@@ -51,7 +52,7 @@ public final class SeedcastPeer {
 
     static final Set<String> COMMON = Set.of("integrity", "hash", "chunk-size", "chunks-per-signature", "profile", "listen");
     static final Set<String> INJECT = union(COMMON, Set.of("input", "rate-kbps", "algorithm", "key", "swarm-id-out", "linger"));
-    static final Set<String> JOIN = union(COMMON, Set.of("swarm", "peer", "output", "duration"));
+    static final Set<String> JOIN = union(COMMON, Set.of("swarm", "peer", "output", "duration", "metadata", "publisher-key"));
 
     private final PrintStream out;
     private final PrintStream err;
@@ -207,25 +208,40 @@ public final class SeedcastPeer {
     }
 
     private int join(Args a) throws IOException, InterruptedException {
-        SwarmId swarm = SwarmId.fromHex(a.require("swarm"));
         List<InetSocketAddress> peers = new ArrayList<>();
         for (String p : a.all("peer")) {
             peers.add(Args.address("peer", p));
         }
-        if (peers.isEmpty()) {
-            throw new Args.UsageException("--peer HOST:PORT is required (at least one)");
-        }
         String output = a.require("output");
         InetSocketAddress listen = Args.address("listen", a.get("listen", "0.0.0.0:0"));
         long duration = a.number("duration", -1, 1, Long.MAX_VALUE / 1000);
-        SwarmParameters params = parameters(a, swarm.algorithm());
+        SwarmId swarm;
+        SwarmParameters params;
+        String tracker = null;
+        if (a.has("metadata")) {
+            io.seedcast.tracker.SwarmMetadata.Verified v = metadata(a);
+            swarm = v.swarm();
+            params = v.parameters();
+            tracker = v.tracker();
+            for (String s : v.seeders()) {
+                peers.add(Args.address("metadata seeder", s));
+            }
+            err.printf("seedcast-peer: verified swarm metadata of channel %s: swarm %s, %s%n", v.channel(), swarm, params.integrity());
+        } else {
+            swarm = SwarmId.fromHex(a.require("swarm"));
+            params = parameters(a, swarm.algorithm());
+        }
+        if (peers.isEmpty() && tracker == null) {
+            throw new Args.UsageException("--peer HOST:PORT is required (at least one), or --metadata URL");
+        }
         OutputStream sinkStream = output.equals("-") ? new BufferedOutputStream(System.out, 1 << 16)
                 : new BufferedOutputStream(new FileOutputStream(output), 1 << 16);
         long[] bytes = {0};
         IOException[] writeError = {null};
         try (PeerEngine engine = PeerEngine.start(EngineConfig.defaults(listen), Clock.systemUTC(), m -> err.println("[ppspp] " + m))) {
             boolean[] open = {true};
-            LiveSwarm viewer = engine.join(swarm, params, peers, (index, data) -> {
+            List<InetSocketAddress> viewerPeers = new ArrayList<>(peers);
+            LiveSwarm viewer = engine.join(swarm, params, viewerPeers, (index, data) -> {
                 synchronized (open) {
                     if (!open[0]) {
                         return;
@@ -238,7 +254,22 @@ public final class SeedcastPeer {
                     }
                 }
             });
-            err.printf("seedcast-peer: joining %s via %s from %s%n", swarm, peers, engine.localAddress());
+            if (tracker != null) {
+                // RFC 7846: register as a LEECH and get the swarm's peers, seeders first.
+                InetSocketAddress me = engine.localAddress();
+                if (me.getAddress().isAnyLocalAddress()) {
+                    me = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), me.getPort());
+                }
+                try {
+                    var client = new io.seedcast.tracker.TrackerClient(java.net.URI.create(tracker), io.seedcast.tracker.TrackerClient.newPeerId());
+                    for (var p : client.connect(me, List.of(new io.seedcast.tracker.TrackerClient.SwarmAction(swarm.hex(), true, false)))) {
+                        viewerPeers.add(p.address());
+                    }
+                } catch (IOException e) {
+                    err.println("seedcast-peer: the tracker " + tracker + " did not answer (" + e.getMessage() + "); using the metadata's seeders");
+                }
+            }
+            err.printf("seedcast-peer: joining %s via %s from %s%n", swarm, viewerPeers, engine.localAddress());
             Progress progress = new Progress(err, viewer.stats(), false);
             progress.start();
             long deadline = duration < 0 ? Long.MAX_VALUE : System.nanoTime() + duration * 1_000_000_000L;
@@ -276,6 +307,39 @@ public final class SeedcastPeer {
                 sinkStream.close();
             }
         }
+    }
+
+    /** Fetches and verifies swarm metadata: against --publisher-key if pinned, else the key set beside it. */
+    private io.seedcast.tracker.SwarmMetadata.Verified metadata(Args a) throws IOException, InterruptedException {
+        java.net.URI uri;
+        try {
+            uri = java.net.URI.create(a.get("metadata", null));
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException("--metadata must be a URL, got '" + a.get("metadata", null) + "'");
+        }
+        var http = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
+        String body = fetch(http, uri);
+        try {
+            java.util.Map<String, SwarmId> keys;
+            if (a.has("publisher-key")) {
+                SwarmId pinned = SwarmId.fromHex(a.get("publisher-key", null));
+                keys = java.util.Map.of(io.seedcast.tracker.SwarmMetadata.keyId(pinned), pinned);
+            } else {
+                keys = io.seedcast.tracker.SwarmMetadata.keySet(fetch(http, uri.resolve("/.well-known/seedcast/keys.json")), java.time.Instant.now());
+            }
+            return io.seedcast.tracker.SwarmMetadata.verify(body, keys);
+        } catch (io.seedcast.tracker.SwarmMetadata.InvalidMetadataException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
+    private static String fetch(java.net.http.HttpClient http, java.net.URI uri) throws IOException, InterruptedException {
+        var r = http.send(java.net.http.HttpRequest.newBuilder(uri).timeout(java.time.Duration.ofSeconds(10)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException(uri + " answered HTTP " + r.statusCode() + ": " + r.body());
+        }
+        return r.body();
     }
 
     /** Prints one line a second to stderr: chunks verified and rejected, rates in and out, peers. */

@@ -1,16 +1,9 @@
 package io.seedcast.injector.swarms;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.seedcast.ppspp.Bytes;
-import io.seedcast.ppspp.integrity.MerkleHashFunction;
 import io.seedcast.ppspp.keys.SignatureAlgorithm;
 import io.seedcast.ppspp.keys.SwarmKeyPair;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +15,7 @@ import java.util.Map;
 public final class PublisherKeys {
 
     /** Canonical JSON: what is signed is what a verifier re-serialises from the parsed metadata. */
-    public static final ObjectMapper CANONICAL = JsonMapper.builder().enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+    public static final ObjectMapper CANONICAL = io.seedcast.tracker.SwarmMetadata.CANONICAL;
 
     private final SwarmKeyPair key;
     private final String keyId;
@@ -35,7 +27,7 @@ public final class PublisherKeys {
             throw new IllegalArgumentException("the publisher key is an Ed25519 key");
         }
         this.key = key;
-        this.keyId = MerkleHashFunction.SHA256.hash(key.swarmId().encoded()).hex().substring(0, 16);
+        this.keyId = io.seedcast.tracker.SwarmMetadata.keyId(key.swarmId());
         this.notBefore = notBefore;
         this.notAfter = notAfter;
     }
@@ -46,14 +38,7 @@ public final class PublisherKeys {
 
     /** {@code {"metadata": …, "keyId": …, "signature": base64}}. */
     public Map<String, Object> sign(Map<String, Object> metadata) throws Exception {
-        byte[] canonical = CANONICAL.writeValueAsString(metadata).getBytes(StandardCharsets.UTF_8);
-        Bytes sig = key.sign(canonical);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("metadata", metadata);
-        out.put("keyId", keyId);
-        out.put("algorithm", "ED25519");
-        out.put("signature", Base64.getEncoder().encodeToString(sig.toArray()));
-        return out;
+        return io.seedcast.tracker.SwarmMetadata.sign(key, keyId, metadata);
     }
 
     /** The key set at /.well-known/seedcast/keys.json. */
