@@ -29,9 +29,9 @@ seedcast_find_jdk() {
   export JAVA_HOME=$best
 }
 
-# Debian packages the build and tests need. None yet beyond the JDK and Maven; later modules add
-# theirs here (libsrt for ingest).
-SEEDCAST_DEBIAN_PACKAGES=(maven)
+# Debian packages the build and tests need: Maven, and Chromium for the dashboard's browser test.
+# Later modules add theirs here (libsrt for ingest).
+SEEDCAST_DEBIAN_PACKAGES=(maven chromium)
 
 seedcast_install_packages() {
   local missing=() p

@@ -183,6 +183,35 @@ class InjectorServiceTest {
         assertEquals(SwarmCommand.Action.REVOKE, lastCommand().action());
     }
 
+    /** The dashboard in a real headless Chromium: a live broadcast appears, with its swarm. */
+    @Test
+    void theDashboardShowsALiveBroadcast() throws Exception {
+        java.nio.file.Path chromium = java.nio.file.Path.of("/usr/bin/chromium");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(chromium),
+                "needs Debian's chromium (.ci/run installs it)");
+        JsonNode c = createChannel("Dashboard stage");
+        String id = c.get("id").asText();
+        SwarmKeyPair key = SwarmKeyPair.generate(SignatureAlgorithm.ED25519);
+        SwarmRecord live = new SwarmRecord(key.swarmId().encoded(), id, "broadcast-42", SwarmParameters.defaults(Profile.RFC7574)
+                .withAlgorithm(SignatureAlgorithm.ED25519), SwarmRecord.State.LIVE, null, 0, System.currentTimeMillis());
+        publish(Topics.SWARMS, live.key(), live.encode());
+        awaitMetadata(id, key.swarmId().hex());
+        java.nio.file.Path profile = java.nio.file.Files.createTempDirectory("chromium");
+        Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
+                "--virtual-time-budget=10000", "--dump-dom", base.resolve("/").toString() + "#token=" + TOKEN).redirectErrorStream(false).start();
+        String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(dom.contains("data-channel=\"" + id + "\""), "the channel is listed: " + dom);
+        java.util.regex.Matcher row = java.util.regex.Pattern.compile("<tr data-channel=\"" + id + "\"[^>]*>(.*?)</tr>").matcher(dom);
+        assertTrue(row.find(), dom);
+        assertTrue(row.group(0).contains("data-live=\"true\""), row.group(0));
+        assertTrue(row.group(1).contains("LIVE") && row.group(1).contains("broadcast-42") && row.group(1).contains("Dashboard stage"), row.group(1));
+        HttpResponse<String> noToken = call("GET", "/", null, null);
+        assertEquals(200, noToken.statusCode());
+        assertFalse(noToken.body().contains("broadcast-42"), "the page itself holds no data; it asks the API with the token");
+    }
+
     JsonNode awaitMetadata(String channel, String swarmHex) throws Exception {
         long deadline = System.currentTimeMillis() + 15_000;
         while (System.currentTimeMillis() < deadline) {
