@@ -49,6 +49,10 @@ public class InjectorService {
                 : SwarmKeyPair.generate(SignatureAlgorithm.ED25519);
         Instant now = Instant.now();
         publisher = new PublisherKeys(key, now, now.plus(config.publisherKeyOverlap()).plus(java.time.Duration.ofDays(365)));
+        for (java.nio.file.Path old : config.previousPublisherKeys().orElse(java.util.List.of())) {
+            SwarmKeyPair previous = SwarmKeyPair.fromPem(Files.readString(old), SignatureAlgorithm.ED25519);
+            publisher.previous(previous.swarmId(), now.plus(config.publisherKeyOverlap()));
+        }
         if (config.publisherKey().isEmpty()) {
             LOG.warn("no seedcast.injector.publisher-key: metadata is signed with a key made for this run; viewers pinning it must re-pin after a restart");
         }

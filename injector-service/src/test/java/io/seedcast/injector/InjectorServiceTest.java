@@ -53,6 +53,7 @@ import org.junit.jupiter.api.Test;
 class InjectorServiceTest {
 
     static final String TOKEN = "test-admin-token";
+    static final SwarmKeyPair OLD_PUBLISHER = SwarmKeyPair.generate(SignatureAlgorithm.ED25519);
 
     public static class Kafka implements QuarkusTestResourceLifecycleManager {
         static EmbeddedKafka kafka;
@@ -64,8 +65,17 @@ class InjectorServiceTest {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-            return Map.of("kafka.bootstrap.servers", kafka.bootstrap(), "seedcast.injector.admin-token", TOKEN,
-                    "seedcast.injector.rtmp-url", "rtmp://ingest.example.net:1935/live");
+            try {
+                java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("publisher");
+                java.nio.file.Files.writeString(dir.resolve("current.pem"), SwarmKeyPair.generate(SignatureAlgorithm.ED25519).toPem());
+                java.nio.file.Files.writeString(dir.resolve("old.pem"), OLD_PUBLISHER.toPem());
+                return Map.of("kafka.bootstrap.servers", kafka.bootstrap(), "seedcast.injector.admin-token", TOKEN,
+                        "seedcast.injector.rtmp-url", "rtmp://ingest.example.net:1935/live",
+                        "seedcast.injector.publisher-key", dir.resolve("current.pem").toString(),
+                        "seedcast.injector.previous-publisher-keys", dir.resolve("old.pem").toString());
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         @Override
@@ -100,6 +110,20 @@ class InjectorServiceTest {
         HttpResponse<String> r = admin("POST", "/api/channels", "{\"name\":\"" + name + "\"}");
         assertEquals(201, r.statusCode(), r.body());
         return json.readTree(r.body());
+    }
+
+    @Test
+    void theKeySetKeepsTheReplacedPublisherKeyDuringTheOverlap() throws Exception {
+        JsonNode keys = json.readTree(call("GET", "/.well-known/seedcast/keys.json", null, null).body()).get("keys");
+        assertEquals(2, keys.size(), keys.toString());
+        JsonNode old = keys.get(1);
+        assertEquals(OLD_PUBLISHER.swarmId().hex(), old.get("publicKey").asText());
+        java.time.Instant until = java.time.Instant.parse(old.get("notAfter").asText());
+        assertTrue(until.isAfter(java.time.Instant.now().plus(Duration.ofDays(6))), "a week of overlap by default: " + until);
+        // Metadata the old key signed still verifies against the key set.
+        Map<String, SwarmId> set = io.seedcast.tracker.SwarmMetadata.keySet(keys.toString().startsWith("[")
+                ? "{\"keys\":" + keys + "}" : keys.toString(), java.time.Instant.now());
+        assertTrue(set.containsKey(io.seedcast.tracker.SwarmMetadata.keyId(OLD_PUBLISHER.swarmId())));
     }
 
     @Test

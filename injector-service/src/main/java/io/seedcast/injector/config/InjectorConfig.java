@@ -27,6 +27,12 @@ public interface InjectorConfig {
     /** A PKCS #8 PEM Ed25519 key that signs swarm metadata; without one a key is made at start (and changes on restart). */
     Optional<java.nio.file.Path> publisherKey();
 
+    /**
+     * Publisher keys that were active before (PKCS #8 PEM files): still listed in the key set, valid for
+     * {@code publisher-key-overlap} from this start, so viewers holding metadata they signed keep trusting it.
+     */
+    Optional<java.util.List<java.nio.file.Path>> previousPublisherKeys();
+
     /** How long a publisher key stays valid in the key set after it is replaced: the overlap viewers rely on. */
     @WithDefault("P7D")
     Duration publisherKeyOverlap();

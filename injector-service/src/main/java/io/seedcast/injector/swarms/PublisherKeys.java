@@ -21,6 +21,8 @@ public final class PublisherKeys {
     private final String keyId;
     private final Instant notBefore;
     private final Instant notAfter;
+    /** Keys replaced by this one, listed until their overlap ends: key id → (swarm-ID hex, not after). */
+    private final Map<String, Map.Entry<String, Instant>> previous = new LinkedHashMap<>();
 
     public PublisherKeys(SwarmKeyPair key, Instant notBefore, Instant notAfter) {
         if (key.algorithm() != SignatureAlgorithm.ED25519) {
@@ -30,6 +32,11 @@ public final class PublisherKeys {
         this.keyId = io.seedcast.tracker.SwarmMetadata.keyId(key.swarmId());
         this.notBefore = notBefore;
         this.notAfter = notAfter;
+    }
+
+    /** Keeps a replaced key in the key set until {@code until}: metadata it signed still verifies meanwhile. */
+    public void previous(io.seedcast.ppspp.keys.SwarmId publicKey, Instant until) {
+        previous.put(io.seedcast.tracker.SwarmMetadata.keyId(publicKey), Map.entry(publicKey.hex(), until));
     }
 
     public String keyId() {
@@ -50,6 +57,16 @@ public final class PublisherKeys {
         k.put("publicKey", key.swarmId().hex());
         k.put("notBefore", notBefore.toString());
         k.put("notAfter", notAfter.toString());
-        return Map.of("keys", List.of(k));
+        List<Map<String, Object>> keys = new java.util.ArrayList<>(List.of(k));
+        previous.forEach((kid, e) -> {
+            Map<String, Object> old = new LinkedHashMap<>();
+            old.put("kid", kid);
+            old.put("alg", "ED25519");
+            old.put("publicKey", e.getKey());
+            old.put("notBefore", notBefore.toString());
+            old.put("notAfter", e.getValue().toString());
+            keys.add(old);
+        });
+        return Map.of("keys", keys);
     }
 }
