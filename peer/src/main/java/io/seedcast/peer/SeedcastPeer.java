@@ -240,20 +240,34 @@ public final class SeedcastPeer {
         IOException[] writeError = {null};
         try (PeerEngine engine = PeerEngine.start(EngineConfig.defaults(listen), Clock.systemUTC(), m -> err.println("[ppspp] " + m))) {
             boolean[] open = {true};
-            List<InetSocketAddress> viewerPeers = new ArrayList<>(peers);
-            LiveSwarm viewer = engine.join(swarm, params, viewerPeers, (index, data) -> {
+            // Successor following: each swarm joined gets a generation; only the active one writes, a newer one buffers
+            // until the active one has gone quiet (its swarm ended at the rollover), then takes over.
+            int[] active = {0};
+            long[] lastWrite = {System.nanoTime()};
+            java.util.TreeMap<Long, byte[]> successorBuffer = new java.util.TreeMap<>();
+            java.util.function.IntFunction<io.seedcast.ppspp.engine.ChunkSink> sinkFor = generation -> (index, data) -> {
                 synchronized (open) {
-                    if (!open[0]) {
+                    if (!open[0] || generation < active[0]) {
+                        return;
+                    }
+                    if (generation > active[0]) {
+                        successorBuffer.put(index, data);
                         return;
                     }
                     try {
                         sinkStream.write(data);
                         bytes[0] += data.length;
+                        lastWrite[0] = System.nanoTime();
                     } catch (IOException e) {
                         writeError[0] = e;
                     }
                 }
-            });
+            };
+            List<InetSocketAddress> viewerPeers = new ArrayList<>(peers);
+            LiveSwarm viewer = engine.join(swarm, params, viewerPeers, sinkFor.apply(0));
+            List<LiveSwarm> joined = new ArrayList<>(List.of(viewer));
+            SwarmId[] following = {swarm};
+            long[] lastPoll = {System.nanoTime()};
             if (tracker != null) {
                 // RFC 7846: register as a LEECH and get the swarm's peers, seeders first.
                 InetSocketAddress me = engine.localAddress();
@@ -279,6 +293,36 @@ public final class SeedcastPeer {
                 synchronized (open) {
                     sinkStream.flush();
                 }
+                if (a.has("metadata") && System.nanoTime() - lastPoll[0] > 2_000_000_000L) {
+                    lastPoll[0] = System.nanoTime();
+                    try {
+                        io.seedcast.tracker.SwarmMetadata.Verified v = metadata(a);
+                        if (!v.swarm().equals(following[0])) {
+                            following[0] = v.swarm();
+                            List<InetSocketAddress> next = new ArrayList<>();
+                            for (String sd : v.seeders()) {
+                                next.add(Args.address("metadata seeder", sd));
+                            }
+                            next.addAll(peers);
+                            err.printf("seedcast-peer: the channel rolled over: following successor swarm %s%n", v.swarm());
+                            joined.add(engine.join(v.swarm(), v.parameters(), next, sinkFor.apply(joined.size())));
+                        }
+                    } catch (IllegalArgumentException | IOException e) {
+                        err.println("seedcast-peer: could not refresh the swarm metadata: " + e.getMessage());
+                    }
+                }
+                synchronized (open) {
+                    if (active[0] < joined.size() - 1 && System.nanoTime() - lastWrite[0] > 2_000_000_000L) {
+                        // The old swarm has gone quiet: the successor's chunks, from its join point on, follow.
+                        active[0]++;
+                        for (byte[] d : successorBuffer.values()) {
+                            sinkStream.write(d);
+                            bytes[0] += d.length;
+                        }
+                        successorBuffer.clear();
+                        lastWrite[0] = System.nanoTime();
+                    }
+                }
                 if (!warned && viewer.stats().chunksVerified.get() == 0 && System.nanoTime() - progress.startedNanos > 5_000_000_000L) {
                     warned = true;
                     err.println("seedcast-peer: no data after 5 s: check that " + peers + " is reachable and that the swarm's parameters"
@@ -293,15 +337,17 @@ public final class SeedcastPeer {
                 sinkStream.flush();
                 written = bytes[0];
             }
-            viewer.leave();
+            joined.forEach(LiveSwarm::leave);
             SwarmStats s = viewer.stats();
             long first = s.firstChunkNanos.get();
+            long verifiedAll = joined.stream().mapToLong(j -> j.stats().chunksVerified.get()).sum();
+            long rejectedAll = joined.stream().mapToLong(j -> j.stats().chunksRejected.get()).sum();
             if (writeError[0] != null) {
                 err.println("seedcast-peer: cannot write " + output + ": " + writeError[0].getMessage());
             }
-            err.printf("verified=%d rejected=%d first_chunk_ms=%d bytes=%d%n", s.chunksVerified.get(), s.chunksRejected.get(),
+            err.printf("verified=%d rejected=%d first_chunk_ms=%d bytes=%d%n", verifiedAll, rejectedAll,
                     first < 0 ? -1 : first / 1_000_000, written);
-            return s.chunksVerified.get() > 0 ? 0 : 1;
+            return verifiedAll > 0 ? 0 : 1;
         } finally {
             if (!output.equals("-")) {
                 sinkStream.close();
