@@ -184,6 +184,33 @@ class InjectorServiceTest {
         seeder.connect(new InetSocketAddress("203.0.113.5", 7758), List.of(new TrackerClient.SwarmAction(first.swarmId().hex(), true, true)));
 
         JsonNode signed = awaitMetadata(id, first.swarmId().hex());
+
+        // Live status: the signer's output gives bitrate and chunks/s; STAT_REPORTs give peer efficiency.
+        TrackerClient viewer = new TrackerClient(base.resolve("/ppsp-tp"), "viewer-0");
+        viewer.connect(new InetSocketAddress("198.51.100.5", 6000), List.of(new TrackerClient.SwarmAction(first.swarmId().hex(), true, false)));
+        seeder.statReport(List.of(new TrackerClient.StreamStats(first.swarmId().hex(), 9_000_000, 0, 1)));
+        viewer.statReport(List.of(new TrackerClient.StreamStats(first.swarmId().hex(), 1_000_000, 9_000_000, 1)));
+        List<io.seedcast.pipeline.SignedBatch.SignedChunk> chunks = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            chunks.add(new io.seedcast.pipeline.SignedBatch.SignedChunk(i, 0, i == 0, Bytes.of(new byte[1024]), 0, null));
+        }
+        var batch = new io.seedcast.pipeline.SignedBatch(first.swarmId().encoded(), "b1", chunks, List.of(), false);
+        long deadline = System.currentTimeMillis() + 15_000;
+        JsonNode status = null;
+        while (System.currentTimeMillis() < deadline) {
+            publish(Topics.SIGNED, batch.key(), batch.encode());
+            status = json.readTree(admin("GET", "/api/channels/" + id, null).body()).get("status");
+            if (status.path("bitrateKbps").asLong() > 0) {
+                break;
+            }
+            Thread.sleep(300);
+        }
+        assertTrue(status.path("bitrateKbps").asLong() > 0 && status.path("chunksPerSecond").asDouble() > 0, status.toString());
+        assertEquals(0.1, status.path("peerEfficiency").asDouble(), 1e-9, status.toString());
+        assertEquals(2, status.path("peers").asInt(), status.toString());
+        HttpResponse<String> openapi = call("GET", "/q/openapi", null, null);
+        assertEquals(200, openapi.statusCode());
+        assertTrue(openapi.body().contains("/api/channels/{id}/rotate"), "OpenAPI lists the API");
         assertEquals(List.of("203.0.113.5:7758"), json.convertValue(signed.at("/metadata/seeders"), List.class));
         assertTrue(verifies(signed), "metadata verifies with the published key set");
         ObjectNode tampered = signed.deepCopy();

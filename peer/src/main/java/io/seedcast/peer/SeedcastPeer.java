@@ -268,6 +268,8 @@ public final class SeedcastPeer {
             List<LiveSwarm> joined = new ArrayList<>(List.of(viewer));
             SwarmId[] following = {swarm};
             long[] lastPoll = {System.nanoTime()};
+            io.seedcast.tracker.TrackerClient[] trackerClient = {null};
+            long[] lastReport = {System.nanoTime()};
             if (tracker != null) {
                 // RFC 7846: register as a LEECH and get the swarm's peers, seeders first.
                 InetSocketAddress me = engine.localAddress();
@@ -276,6 +278,7 @@ public final class SeedcastPeer {
                 }
                 try {
                     var client = new io.seedcast.tracker.TrackerClient(java.net.URI.create(tracker), io.seedcast.tracker.TrackerClient.newPeerId());
+                    trackerClient[0] = client;
                     for (var p : client.connect(me, List.of(new io.seedcast.tracker.TrackerClient.SwarmAction(swarm.hex(), true, false)))) {
                         viewerPeers.add(p.address());
                     }
@@ -309,6 +312,17 @@ public final class SeedcastPeer {
                         }
                     } catch (IllegalArgumentException | IOException e) {
                         err.println("seedcast-peer: could not refresh the swarm metadata: " + e.getMessage());
+                    }
+                }
+                if (trackerClient[0] != null && System.nanoTime() - lastReport[0] > 5_000_000_000L) {
+                    lastReport[0] = System.nanoTime();
+                    LiveSwarm current = joined.get(Math.min(active[0], joined.size() - 1));
+                    try {
+                        // What we uploaded to other viewers is the swarm's peer-to-peer share (the dashboard's efficiency).
+                        trackerClient[0].statReport(List.of(new io.seedcast.tracker.TrackerClient.StreamStats(current.swarmId().hex(),
+                                current.stats().bytesOut.get(), current.stats().bytesIn.get(), (int) current.stats().peers.get())));
+                    } catch (IOException e) {
+                        // The next report may get through; the tracker only ages us out after minutes.
                     }
                 }
                 synchronized (open) {

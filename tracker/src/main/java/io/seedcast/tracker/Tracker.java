@@ -46,7 +46,10 @@ public final class Tracker {
         }
     });
 
-    record Entry(String peerId, List<PeerAddress> addresses, boolean seeder, long lastSeenMillis) {
+    record Entry(String peerId, List<PeerAddress> addresses, boolean seeder, long lastSeenMillis, long uploaded, long downloaded) {
+        Entry(String peerId, List<PeerAddress> addresses, boolean seeder, long lastSeenMillis) {
+            this(peerId, addresses, seeder, lastSeenMillis, 0, 0);
+        }
     }
 
     public Tracker(Clock clock, Duration ttl) {
@@ -88,7 +91,7 @@ public final class Tracker {
             answer = switch (type) {
                 case "CONNECT" -> connect(tx, peer, root.path("connect"), remote);
                 case "FIND" -> find(tx, peer, root.path("find"), remote);
-                case "STAT_REPORT" -> statReport(tx, peer, remote);
+                case "STAT_REPORT" -> statReport(tx, peer, root.path("stat_report"), remote);
                 default -> error(tx, TrackerError.BAD_REQUEST);
             };
         } catch (BadRequest e) {
@@ -159,19 +162,44 @@ public final class Tracker {
         return wrap(response);
     }
 
-    private String statReport(String tx, String peer, InetSocketAddress remote) {
+    private String statReport(String tx, String peer, JsonNode report, InetSocketAddress remote) {
         if (!registered.containsKey(peer)) {
             return error(tx, TrackerError.FORBIDDEN_ACTION);
         }
         long now = clock.millis();
         registered.put(peer, now);
-        for (Map<String, Entry> members : swarms.values()) {
-            Entry e = members.get(peer);
+        Map<String, JsonNode> stats = new HashMap<>();
+        // §3.2.5 defines "stat"; §4.1.3.1's example spells it "Stat": take either.
+        for (JsonNode st : asList(report.has("stat") ? report.path("stat") : report.path("Stat"))) {
+            stats.put(st.path("swarm_id").asText(), st);
+        }
+        for (Map.Entry<String, Map<String, Entry>> swarm : swarms.entrySet()) {
+            Entry e = swarm.getValue().get(peer);
             if (e != null) {
-                members.put(peer, new Entry(e.peerId(), e.addresses(), e.seeder(), now));
+                JsonNode st = stats.get(swarm.getKey());
+                long up = st == null ? e.uploaded() : st.path("uploaded_bytes").asLong(e.uploaded());
+                long down = st == null ? e.downloaded() : st.path("downloaded_bytes").asLong(e.downloaded());
+                swarm.getValue().put(peer, new Entry(e.peerId(), e.addresses(), e.seeder(), now, up, down));
             }
         }
         return wrap(response(tx, TrackerError.NO_ERROR, remote));
+    }
+
+    /**
+     * Peer efficiency of a swarm from its members' STAT_REPORTs: the share of all uploaded bytes that
+     * viewers uploaded to each other rather than seeders to viewers. -1 before any report.
+     */
+    public synchronized double efficiency(String swarm) {
+        expire();
+        long peers = 0;
+        long all = 0;
+        for (Entry e : swarms.getOrDefault(swarm, Map.of()).values()) {
+            all += e.uploaded();
+            if (!e.seeder()) {
+                peers += e.uploaded();
+            }
+        }
+        return all == 0 ? -1 : (double) peers / all;
     }
 
     /** Seeders first, then a random sample of the other peers, never the asker itself. */

@@ -70,12 +70,19 @@ public final class TrackerClient {
         return peers(send("FIND", "find", find));
     }
 
-    /** STAT_REPORT: keeps our entries alive and tells the tracker how we do. */
-    public void statReport(long bytesUp, long bytesDown, long peers) throws IOException, InterruptedException {
-        ObjectNode stats = json.createObjectNode();
-        ObjectNode s = stats.putArray("stat").addObject();
-        s.put("swarm_id", "*").put("uploaded_bytes", bytesUp).put("downloaded_bytes", bytesDown).put("available_peers", peers);
-        send("STAT_REPORT", "stat_report", stats);
+    /** One swarm's figures in a STAT_REPORT (stream_stats, RFC 7846 §3.2.5). */
+    public record StreamStats(String swarmId, long uploadedBytes, long downloadedBytes, int concurrentLinks) {
+    }
+
+    /** STAT_REPORT: keeps our entries alive and tells the tracker how each swarm goes (type STREAM_STATS). */
+    public void statReport(Collection<StreamStats> stats) throws IOException, InterruptedException {
+        ObjectNode group = json.createObjectNode().put("type", "STREAM_STATS");
+        ArrayNode list = group.putArray("stat");
+        for (StreamStats st : stats) {
+            list.addObject().put("swarm_id", st.swarmId()).put("uploaded_bytes", st.uploadedBytes()).put("downloaded_bytes", st.downloadedBytes())
+                    .put("concurrent_links", st.concurrentLinks());
+        }
+        send("STAT_REPORT", "stat_report", group);
     }
 
     private JsonNode send(String type, String field, ObjectNode data) throws IOException, InterruptedException {

@@ -80,7 +80,7 @@ class TrackerTest {
         assertTrue(peers.stream().noneMatch(p -> p.peerId().equals("me")));
         // Two minutes without a report: everyone but the seeder that reports is gone.
         now.set(now.get().plusSeconds(60));
-        seeder.statReport(1000, 0, 3);
+        seeder.statReport(List.of(new TrackerClient.StreamStats("abcd", 1000, 0, 3)));
         now.set(now.get().plusSeconds(60));
         assertEquals(1, tracker.peerCount("abcd"));
         assertEquals(List.of(addr("203.0.113.10", 7758)), tracker.seeders("abcd"));
@@ -104,6 +104,18 @@ class TrackerTest {
         TrackerClient stranger = new TrackerClient(uri, "stranger");
         IOException e = assertThrows(IOException.class, () -> stranger.find("abcd"));
         assertTrue(e.getMessage().contains("error_code 3"), e.getMessage());
+    }
+
+    @Test
+    void peerEfficiencyComesFromStatReports() throws Exception {
+        TrackerClient seeder = new TrackerClient(uri, "s");
+        TrackerClient viewer = new TrackerClient(uri, "v");
+        seeder.connect(addr("203.0.113.1", 7758), List.of(new TrackerClient.SwarmAction("sw", true, true)));
+        viewer.connect(addr("198.51.100.1", 6000), List.of(new TrackerClient.SwarmAction("sw", true, false)));
+        assertEquals(-1, tracker.efficiency("sw"));
+        seeder.statReport(List.of(new TrackerClient.StreamStats("sw", 3_000_000, 0, 2)));
+        viewer.statReport(List.of(new TrackerClient.StreamStats("sw", 1_000_000, 3_000_000, 2)));
+        assertEquals(0.25, tracker.efficiency("sw"), 1e-9);
     }
 
     @Test

@@ -223,6 +223,11 @@ public class ChannelResource {
             live.put("swarmId", x.swarmId().hex());
             live.put("seeders", service.tracker().seeders(x.swarmId().hex()).size());
             live.put("peers", service.tracker().peerCount(x.swarmId().hex()));
+            double[] rate = service.state().rate(x);
+            live.put("chunksPerSecond", Math.round(rate[0] * 10) / 10.0);
+            live.put("bitrateKbps", Math.round(rate[1] / 1000));
+            double efficiency = service.tracker().efficiency(x.swarmId().hex());
+            live.put("peerEfficiency", efficiency < 0 ? null : Math.round(efficiency * 1000) / 1000.0);
         });
         v.put("status", live);
         return v;

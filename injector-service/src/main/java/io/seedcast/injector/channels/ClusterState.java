@@ -2,6 +2,7 @@ package io.seedcast.injector.channels;
 
 import io.seedcast.pipeline.ChannelRecord;
 import io.seedcast.pipeline.MalformedRecordException;
+import io.seedcast.pipeline.SignedBatch;
 import io.seedcast.pipeline.SwarmCommand;
 import io.seedcast.pipeline.SwarmRecord;
 import io.seedcast.pipeline.Topics;
@@ -41,6 +42,40 @@ public final class ClusterState implements AutoCloseable {
     private volatile boolean caughtUp;
     private final Map<String, ChannelRecord> channels = new ConcurrentHashMap<>();
     private final Map<String, SwarmRecord> swarms = new ConcurrentHashMap<>();
+    /** swarm digest → signed chunks seen lately, for bitrate and chunks/s. */
+    private final Map<String, Rate> rates = new ConcurrentHashMap<>();
+
+    /** Chunks and bytes signed over the last few seconds. */
+    static final class Rate {
+        static final long WINDOW_MS = 5000;
+        private final java.util.ArrayDeque<long[]> samples = new java.util.ArrayDeque<>();
+
+        synchronized void add(long now, long chunks, long bytes) {
+            samples.addLast(new long[] {now, chunks, bytes});
+            while (!samples.isEmpty() && samples.peekFirst()[0] < now - WINDOW_MS) {
+                samples.removeFirst();
+            }
+        }
+
+        /** {chunks per second, bits per second} over the window. */
+        synchronized double[] perSecond(long now) {
+            long chunks = 0;
+            long bytes = 0;
+            for (long[] s : samples) {
+                if (s[0] >= now - WINDOW_MS) {
+                    chunks += s[1];
+                    bytes += s[2];
+                }
+            }
+            return new double[] {chunks * 1000.0 / WINDOW_MS, bytes * 8000.0 / WINDOW_MS};
+        }
+    }
+
+    /** {chunks/s, bit/s} a swarm's signer produced over the last 5 s. */
+    public double[] rate(SwarmRecord swarm) {
+        Rate r = rates.get(swarm.key());
+        return r == null ? new double[] {0, 0} : r.perSecond(System.currentTimeMillis());
+    }
 
     public ClusterState(String bootstrap, Consumer<String> log) {
         this.log = log;
@@ -68,8 +103,14 @@ public final class ClusterState implements AutoCloseable {
             for (String t : List.of(Topics.CHANNELS, Topics.SWARMS)) {
                 consumer.partitionsFor(t).forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
             }
-            consumer.assign(parts);
+            List<TopicPartition> signed = new ArrayList<>();
+            consumer.partitionsFor(Topics.SIGNED).forEach(i -> signed.add(new TopicPartition(i.topic(), i.partition())));
+            List<TopicPartition> all = new ArrayList<>(parts);
+            all.addAll(signed);
+            consumer.assign(all);
             consumer.seekToBeginning(parts);
+            // Signed chunks only for live rates: from now on.
+            consumer.seekToEnd(signed);
             Map<TopicPartition, Long> end = consumer.endOffsets(parts);
             while (running) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
@@ -88,6 +129,12 @@ public final class ClusterState implements AutoCloseable {
 
     private void apply(ConsumerRecord<String, byte[]> r) {
         try {
+            if (r.topic().equals(Topics.SIGNED)) {
+                SignedBatch b = SignedBatch.decode(r.value());
+                long bytes = b.chunks().stream().mapToLong(c -> c.data().length()).sum();
+                rates.computeIfAbsent(b.key(), k -> new Rate()).add(System.currentTimeMillis(), b.chunks().size(), bytes);
+                return;
+            }
             if (r.topic().equals(Topics.CHANNELS)) {
                 if (r.value() == null) {
                     channels.remove(r.key());

@@ -47,12 +47,10 @@ public final class TrackerRegistration implements Runnable, AutoCloseable {
         while (running) {
             try {
                 Set<String> serving = new HashSet<>();
-                long up = 0;
-                long peers = 0;
+                List<TrackerClient.StreamStats> stats = new ArrayList<>();
                 for (LiveSwarm s : loop.relays().values()) {
                     serving.add(s.swarmId().hex());
-                    up += s.stats().bytesOut.get();
-                    peers += s.stats().peers.get();
+                    stats.add(new TrackerClient.StreamStats(s.swarmId().hex(), s.stats().bytesOut.get(), 0, (int) s.stats().peers.get()));
                 }
                 List<TrackerClient.SwarmAction> actions = new ArrayList<>();
                 for (String s : serving) {
@@ -72,7 +70,7 @@ public final class TrackerRegistration implements Runnable, AutoCloseable {
                     registered.addAll(serving);
                     lastReport = now;
                 } else if (!registered.isEmpty() && now - lastReport > interval.toNanos()) {
-                    client.statReport(up, 0, peers);
+                    client.statReport(stats);
                     lastReport = now;
                 }
                 if (failing) {
