@@ -7,7 +7,14 @@ import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -64,6 +71,32 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("value.serializer", ByteArraySerializer.class.getName());
         p.put("acks", "all");
         return new KafkaProducer<>(p);
+    }
+
+    /**
+     * Everything committed on {@code topic}, read from the beginning (read_committed) until no record has
+     * come for {@code quiet}.
+     */
+    public List<ConsumerRecord<String, byte[]>> readAll(String topic, Duration quiet) {
+        Properties p = props();
+        p.put("group.id", "reader-" + UUID.randomUUID());
+        p.put("isolation.level", "read_committed");
+        p.put("auto.offset.reset", "earliest");
+        p.put("key.deserializer", StringDeserializer.class.getName());
+        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
+            c.subscribe(List.of(topic));
+            long lastNew = System.currentTimeMillis();
+            while (System.currentTimeMillis() - lastNew < quiet.toMillis()) {
+                var records = c.poll(Duration.ofMillis(100));
+                records.forEach(out::add);
+                if (!records.isEmpty()) {
+                    lastNew = System.currentTimeMillis();
+                }
+            }
+        }
+        return out;
     }
 
     @Override

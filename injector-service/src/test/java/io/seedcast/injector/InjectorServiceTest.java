@@ -291,19 +291,7 @@ class InjectorServiceTest {
     }
 
     List<ConsumerRecord<String, byte[]>> readAll(String topic) {
-        Properties p = Kafka.kafka.props();
-        p.put("group.id", "t-" + UUID.randomUUID());
-        p.put("auto.offset.reset", "earliest");
-        p.put("key.deserializer", StringDeserializer.class.getName());
-        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
-            c.subscribe(List.of(topic));
-            for (int i = 0; i < 20; i++) {
-                c.poll(Duration.ofMillis(100)).forEach(out::add);
-            }
-        }
-        return out;
+        return Kafka.kafka.readAll(topic, Duration.ofMillis(500));
     }
 
     ChannelRecord channelRecord(String id) throws Exception {

@@ -7,17 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import io.seedcast.ppspp.keys.SignatureAlgorithm;
 import io.seedcast.ppspp.keys.SwarmKeyPair;
-import io.seedcast.tracker.SwarmMetadata;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,43 +25,6 @@ class FollowSuccessorTest {
     @TempDir
     Path dir;
 
-    record Source(Thread thread, String swarm, int port) {
-    }
-
-    Source inject(String name, byte[] input, CountDownLatch stop) throws Exception {
-        Path in = dir.resolve(name + ".ts");
-        Files.write(in, input);
-        Path id = dir.resolve(name + ".id");
-        int port;
-        try (DatagramSocket s = new DatagramSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Thread t = new Thread(() -> SeedcastPeerTest.run(stop, "inject", "--listen", "127.0.0.1:" + port, "--input", in.toString(),
-                "--rate-kbps", "8000", "--swarm-id-out", id.toString()));
-        t.start();
-        while (!Files.exists(id) || Files.size(id) == 0) {
-            Thread.sleep(20);
-        }
-        return new Source(t, Files.readString(id).trim(), port);
-    }
-
-    static String signed(SwarmKeyPair publisher, Source s, String successor) throws Exception {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("channel", "c1");
-        m.put("swarmId", s.swarm());
-        m.put("integrity", "UNIFIED_MERKLE_TREE");
-        m.put("hash", "SHA256");
-        m.put("algorithm", "ECDSAP256SHA256");
-        m.put("chunkAddressing", "CHUNK_RANGES_32");
-        m.put("chunkSize", 1024);
-        m.put("chunksPerSignature", 32);
-        m.put("discardWindow", 8192);
-        m.put("profile", "RFC7574");
-        m.put("seeders", List.of("127.0.0.1:" + s.port()));
-        m.put("successor", successor);
-        return SwarmMetadata.CANONICAL.writeValueAsString(SwarmMetadata.sign(publisher, SwarmMetadata.keyId(publisher.swarmId()), m));
-    }
-
     @Test
     void theViewerFollowsTheSuccessorSwarm() throws Exception {
         byte[] a = new byte[1024 * 1024];
@@ -74,9 +32,9 @@ class FollowSuccessorTest {
         new SplittableRandom(1).nextBytes(a);
         new SplittableRandom(2).nextBytes(b);
         CountDownLatch stop = new CountDownLatch(1);
-        Source first = inject("a", a, stop);
+        LiveFixtures.Source first = LiveFixtures.inject(dir, "a", a, stop);
         SwarmKeyPair publisher = SwarmKeyPair.generate(SignatureAlgorithm.ED25519);
-        AtomicReference<String> served = new AtomicReference<>(signed(publisher, first, null));
+        AtomicReference<String> served = new AtomicReference<>(LiveFixtures.signedMetadata(publisher, first));
         HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         http.createContext("/", ex -> {
             byte[] out = served.get().getBytes(StandardCharsets.UTF_8);
@@ -85,7 +43,7 @@ class FollowSuccessorTest {
             ex.close();
         });
         http.start();
-        Source second = null;
+        LiveFixtures.Source second = null;
         try {
             String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/api/channels/c1/swarm";
             Path out = dir.resolve("out.ts");
@@ -95,8 +53,8 @@ class FollowSuccessorTest {
             viewer.start();
             Thread.sleep(1200);
             // The rollover: a new swarm takes over; the metadata names it.
-            second = inject("b", b, stop);
-            served.set(signed(publisher, second, null));
+            second = LiveFixtures.inject(dir, "b", b, stop);
+            served.set(LiveFixtures.signedMetadata(publisher, second));
             viewer.join(20_000);
             SeedcastPeerTest.Run r = result.get();
             assertEquals(0, r.status(), r.err());

@@ -7,13 +7,11 @@ import com.sun.net.httpserver.HttpServer;
 import io.seedcast.ppspp.keys.SignatureAlgorithm;
 import io.seedcast.ppspp.keys.SwarmKeyPair;
 import io.seedcast.tracker.SwarmMetadata;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -32,40 +30,12 @@ class JoinMetadataTest {
     void joinsThroughVerifiedMetadataAndRefusesTamperedOnes() throws Exception {
         byte[] input = new byte[2 * 1024 * 1024];
         new SplittableRandom(3).nextBytes(input);
-        Path in = dir.resolve("in.ts");
-        Files.write(in, input);
-        Path idFile = dir.resolve("id");
-        int port;
-        try (DatagramSocket s = new DatagramSocket(0)) {
-            port = s.getLocalPort();
-        }
         CountDownLatch stop = new CountDownLatch(1);
-        int sourcePort = port;
-        Thread source = new Thread(() -> SeedcastPeerTest.run(stop, "inject", "--listen", "127.0.0.1:" + sourcePort, "--input", in.toString(),
-                "--rate-kbps", "8000", "--swarm-id-out", idFile.toString()));
-        source.start();
-        while (!Files.exists(idFile) || Files.size(idFile) == 0) {
-            Thread.sleep(20);
-        }
-        String swarm = Files.readString(idFile).trim();
-
+        LiveFixtures.Source src = LiveFixtures.inject(dir, "in", input, stop);
+        String swarm = src.swarm();
         SwarmKeyPair publisher = SwarmKeyPair.generate(SignatureAlgorithm.ED25519);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("channel", "c1");
-        m.put("swarmId", swarm);
-        m.put("integrity", "UNIFIED_MERKLE_TREE");
-        m.put("hash", "SHA256");
-        m.put("algorithm", "ECDSAP256SHA256");
-        m.put("chunkAddressing", "CHUNK_RANGES_32");
-        m.put("chunkSize", 1024);
-        m.put("chunksPerSignature", 32);
-        m.put("discardWindow", 8192);
-        m.put("profile", "RFC7574");
-        m.put("tracker", null);
-        m.put("seeders", List.of("127.0.0.1:" + port));
-        m.put("successor", null);
         String kid = SwarmMetadata.keyId(publisher.swarmId());
-        String signed = SwarmMetadata.CANONICAL.writeValueAsString(SwarmMetadata.sign(publisher, kid, m));
+        String signed = LiveFixtures.signedMetadata(publisher, src);
         String keySet = SwarmMetadata.CANONICAL.writeValueAsString(Map.of("keys", List.of(Map.of("kid", kid, "alg", "ED25519",
                 "publicKey", publisher.swarmId().hex(), "notBefore", Instant.now().minusSeconds(60).toString(),
                 "notAfter", Instant.now().plusSeconds(3600).toString()))));
@@ -102,7 +72,7 @@ class JoinMetadataTest {
         } finally {
             http.stop(0);
             stop.countDown();
-            source.join(5000);
+            src.thread().join(5000);
         }
     }
 }

@@ -199,10 +199,6 @@ public final class LiveSwarm {
         return stats;
     }
 
-    public boolean isSource() {
-        return source;
-    }
-
     /** Source: adds the next chunk of the live stream (thread-safe; the engine signs and announces it). */
     public void publish(byte[] chunk) {
         if (!source || relay) {

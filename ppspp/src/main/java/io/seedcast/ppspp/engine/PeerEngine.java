@@ -182,10 +182,6 @@ public final class PeerEngine implements AutoCloseable {
         return callAndGet(pending::size);
     }
 
-    public int channelCount() {
-        return callAndGet(channels::size);
-    }
-
     /** Fault injection for tests: every datagram we send passes through {@code filter} first. */
     void setOutboundFilter(UnaryOperator<Datagram> filter) {
         outboundFilter = filter;

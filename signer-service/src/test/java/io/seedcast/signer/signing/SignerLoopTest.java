@@ -153,25 +153,7 @@ class SignerLoopTest {
     }
 
     List<ConsumerRecord<String, byte[]>> readAll(String topic, Duration quiet) {
-        Properties p = kafka.props();
-        p.put("group.id", "reader-" + UUID.randomUUID());
-        p.put("isolation.level", "read_committed");
-        p.put("auto.offset.reset", "earliest");
-        p.put("key.deserializer", StringDeserializer.class.getName());
-        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
-            c.subscribe(List.of(topic));
-            long lastNew = System.currentTimeMillis();
-            while (System.currentTimeMillis() - lastNew < quiet.toMillis()) {
-                var records = c.poll(Duration.ofMillis(100));
-                records.forEach(out::add);
-                if (!records.isEmpty()) {
-                    lastNew = System.currentTimeMillis();
-                }
-            }
-        }
-        return out;
+        return kafka.readAll(topic, quiet);
     }
 
     /** Waits until the signed topic holds an end-of-swarm batch for as many swarms as {@code swarmsEnded}. */
