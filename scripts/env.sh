@@ -30,8 +30,8 @@ seedcast_find_jdk() {
 }
 
 # Debian packages the build and tests need: Maven, and Chromium for the dashboard's browser test.
-# Later modules add theirs here (libsrt for ingest).
-SEEDCAST_DEBIAN_PACKAGES=(maven chromium)
+# libsrt for ingest's SRT listener (bound through JNA).
+SEEDCAST_DEBIAN_PACKAGES=(maven chromium libsrt1.5-openssl)
 
 seedcast_install_packages() {
   local missing=() p
