@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seedcast.ingest.Ffmpeg;
+import io.seedcast.ingest.TsCheck;
 import io.seedcast.ingest.rtmp.RtmpMessage;
 import io.seedcast.pipeline.Chunk;
 import java.io.ByteArrayOutputStream;
@@ -95,61 +96,6 @@ class RemuxerTest {
         return pieces;
     }
 
-    /** TS packet offsets of video packets that start a keyframe (random access indicator) and of PATs. */
-    static List<long[]> keyframesAndPats(byte[] ts) {
-        List<Long> keys = new ArrayList<>();
-        List<Long> pats = new ArrayList<>();
-        int videoPid = -1;
-        for (int off = 0; off + 188 <= ts.length; off += 188) {
-            assertEquals(0x47, ts[off] & 0xFF, "TS sync at " + off);
-            int pid = (ts[off + 1] & 0x1F) << 8 | ts[off + 2] & 0xFF;
-            boolean start = (ts[off + 1] & 0x40) != 0;
-            boolean adaptation = (ts[off + 3] & 0x20) != 0;
-            if (pid == 0) {
-                pats.add((long) off);
-            }
-            if (pid == 0x1000 && start && videoPid < 0) {
-                // PMT: the first stream of type 0x1B (H.264) is the video.
-                int p = off + 4 + 1 + (ts[off + 4] & 0xFF);
-                int sectionLength = (ts[p + 1] & 0x0F) << 8 | ts[p + 2] & 0xFF;
-                int programInfo = (ts[p + 10] & 0x0F) << 8 | ts[p + 11] & 0xFF;
-                int q = p + 12 + programInfo;
-                int end = p + 3 + sectionLength - 4;
-                while (q < end) {
-                    int type = ts[q] & 0xFF;
-                    int es = (ts[q + 1] & 0x1F) << 8 | ts[q + 2] & 0xFF;
-                    if (type == 0x1B && videoPid < 0) {
-                        videoPid = es;
-                    }
-                    q += 5 + ((ts[q + 3] & 0x0F) << 8 | ts[q + 4] & 0xFF);
-                }
-            }
-            if (pid == videoPid && start && adaptation && (ts[off + 4] & 0xFF) > 0 && (ts[off + 5] & 0x40) != 0) {
-                keys.add((long) off);
-            }
-        }
-        List<long[]> out = new ArrayList<>();
-        for (long k : keys) {
-            long pat = pats.stream().filter(p -> p < k).reduce((a, b) -> b).orElse(-1L);
-            out.add(new long[] {k, pat});
-        }
-        return out;
-    }
-
-    static void assertKeyframeFlags(Result r) {
-        List<long[]> keys = keyframesAndPats(r.ts());
-        assertTrue(keys.size() >= 4, "a keyframe a second for 4 s: " + keys.size());
-        List<Long> flagged = r.chunks().stream().filter(Chunk::keyframe).map(Chunk::index).toList();
-        assertEquals(keys.size(), flagged.size(), "one flagged chunk per keyframe");
-        for (int i = 0; i < keys.size(); i++) {
-            long keyChunk = keys.get(i)[0] / 1024;
-            long patChunk = keys.get(i)[1] / 1024;
-            long f = flagged.get(i);
-            assertTrue(keys.get(i)[1] >= 0 && keys.get(i)[0] - keys.get(i)[1] <= 2 * 188, "PAT and PMT right before keyframe " + i);
-            assertTrue(f >= patChunk && f <= keyChunk, "keyframe " + i + " in chunk " + keyChunk + ", flag on " + f);
-        }
-    }
-
     @Test
     void flvFromRtmpTagsBecomesDecodableChunkedTs() throws Exception {
         Result r = remux(Remuxer.Format.FLV, flvPieces(tags(flv)));
@@ -164,7 +110,7 @@ class RemuxerTest {
         assertTrue(streams.contains("h264,video") && streams.contains("aac,audio"), streams);
         String duration = Ffmpeg.probe(out, "-show_entries", "format=duration", "-of", "csv=p=0").strip();
         assertEquals(4.0, Double.parseDouble(duration), 0.3, "duration");
-        assertKeyframeFlags(r);
+        TsCheck.assertKeyframeFlags(r.chunks(), r.ts());
     }
 
     @Test
@@ -195,7 +141,7 @@ class RemuxerTest {
         }
         Result r = remux(Remuxer.Format.MPEGTS, pieces);
         assertNull(r.error());
-        assertKeyframeFlags(r);
+        TsCheck.assertKeyframeFlags(r.chunks(), r.ts());
     }
 
     @Test
