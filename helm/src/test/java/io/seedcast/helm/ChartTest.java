@@ -135,6 +135,9 @@ class ChartTest {
         Map<String, Object> seeders = find(docs, "StatefulSet", "sc-seeder");
         Map<String, Object> c = container(seeders);
         assertTrue(String.valueOf(c.get("command")).contains("31800 + ${POD_NAME##*-}"), "advertises its own NodePort: " + c.get("command"));
+        Map<String, Object> ingestPod = find(docs, "Deployment", "sc-ingest");
+        assertEquals("/etc/seedcast/ingest/passphrases.properties", env(container(ingestPod)).get("QUARKUS_CONFIG_LOCATIONS"), "SRT passphrases from a Secret file");
+        assertEquals("seedcast-srt-passphrases", at(ingestPod, "spec.template.spec.volumes.1.secret.secretName"));
         Map<String, Object> pod3 = find(docs, "Service", "sc-seeder-3");
         assertEquals("NodePort", at(pod3, "spec.type"));
         assertEquals("Local", at(pod3, "spec.externalTrafficPolicy"), "datagrams reach the node of this very pod");
@@ -156,5 +159,20 @@ class ChartTest {
         Exception exposure = assertThrows(Exception.class, () -> render(null, Map.of("seeders.exposure", "hostNetwork")));
         assertTrue(exposure.getMessage().contains("exposure"), exposure.getMessage());
         assertThrows(Exception.class, () -> render(null, Map.of("seeders.udpPort", 70000)));
+    }
+
+    @Test
+    void everyServiceHasAnImageRecipeAndIngestsCarriesLibsrt() throws Exception {
+        Path root = CHART.getParent().getParent();
+        for (String service : List.of("ingest", "signer", "seeder", "injector")) {
+            Path dockerfile = root.resolve(service + "-service/src/main/docker/Dockerfile.jvm");
+            assertTrue(java.nio.file.Files.exists(dockerfile), dockerfile.toString());
+            String text = java.nio.file.Files.readString(dockerfile);
+            assertTrue(text.contains("USER 185"), service + " runs as a non-root user");
+            assertTrue(text.contains("target/quarkus-app/"), service + " ships the Quarkus fast-jar");
+        }
+        String ingest = java.nio.file.Files.readString(root.resolve("ingest-service/src/main/docker/Dockerfile.jvm"));
+        assertTrue(ingest.contains("apt-get install") && ingest.contains("libsrt1.5-openssl"), "the ingest image installs libsrt");
+        assertTrue(ingest.contains("javacpp.cachedir=/tmp"), "FFmpeg unpacks under /tmp with a read-only root filesystem");
     }
 }
