@@ -3,6 +3,8 @@ package io.seedcast.kafka;
 import io.seedcast.pipeline.Topics;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -29,30 +31,60 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final KafkaClusterTestKit cluster;
 
     public EmbeddedKafka() throws Exception {
-        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+        this(null);
+    }
+
+    /**
+     * A broker whose data lives in {@code dataDir} and survives restarts (null: a temporary directory,
+     * deleted on close). The first start formats it; later ones find their topics and records there.
+     */
+    public EmbeddedKafka(Path dataDir) throws Exception {
+        TestKitNodes.Builder nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1);
+        boolean formatted = false;
+        if (dataDir != null) {
+            Files.createDirectories(dataDir);
+            nodes.setBaseDirectory(dataDir).setClusterId(LOCAL_CLUSTER_ID);
+            try (var files = Files.walk(dataDir)) {
+                formatted = files.anyMatch(f -> f.getFileName().toString().equals("meta.properties"));
+            }
+        }
+        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes.build())
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("offsets.topic.num.partitions", "1")
                 .setConfigProp("transaction.state.log.replication.factor", "1")
                 .setConfigProp("transaction.state.log.min.isr", "1")
                 .setConfigProp("transaction.state.log.num.partitions", "1")
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .setConfigProp("group.min.session.timeout.ms", "1000")
-                .build();
-        cluster.format();
+                .setConfigProp("group.min.session.timeout.ms", "1000");
+        if (dataDir != null) {
+            builder.setDeleteOnClose(false);
+        }
+        cluster = builder.build();
+        if (!formatted) {
+            cluster.format();
+        }
         cluster.startup();
         cluster.waitForReadyBrokers();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
             Map<String, String> compacted = Map.of("cleanup.policy", "compact");
-            admin.createTopics(List.of(
+            List<NewTopic> topics = List.of(
                     new NewTopic(Topics.CHANNELS, 1, (short) 1).configs(compacted),
                     new NewTopic(Topics.CHUNKS, 3, (short) 1),
                     new NewTopic(Topics.CHUNKS_DLQ, 1, (short) 1),
                     new NewTopic(Topics.SWARMS, 1, (short) 1).configs(compacted),
                     new NewTopic(Topics.SWARM_KEYS, 1, (short) 1).configs(compacted),
                     new NewTopic(Topics.SIGNED, 3, (short) 1),
-                    new NewTopic(Topics.SWARM_COMMANDS, 1, (short) 1))).all().get();
+                    new NewTopic(Topics.SWARM_COMMANDS, 1, (short) 1));
+            var existing = admin.listTopics().names().get();
+            List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get();
+            }
         }
     }
+
+    /** The fixed cluster id of a persistent local broker (a base64 UUID, as KRaft wants). */
+    static final String LOCAL_CLUSTER_ID = "c2VlZGNhc3QtbG9jYWwAAA";
 
     public String bootstrap() {
         return cluster.bootstrapServers();

@@ -83,6 +83,8 @@ public final class SwarmKeyPair {
         }
         PrivateKey key;
         try {
+            // getPrivateKey consults converters a BouncyCastleProvider instance registers: make sure one exists.
+            java.util.Objects.requireNonNull(Jca.BC);
             key = BouncyCastleProvider.getPrivateKey(PrivateKeyInfo.getInstance(der));
         } catch (IOException | RuntimeException x) {
             throw new InvalidKeyFileException("the PEM block is not a PKCS #8 private key: " + x.getMessage());

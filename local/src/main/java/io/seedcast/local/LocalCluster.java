@@ -1,0 +1,352 @@
+package io.seedcast.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.seedcast.kafka.EmbeddedKafka;
+import io.seedcast.ppspp.keys.SignatureAlgorithm;
+import io.seedcast.ppspp.keys.SwarmKeyPair;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The whole cluster on one machine, as {@code ./seedcast up} runs it: a real Kafka broker (KRaft,
+ * in this JVM, data under {@code .seedcast/kafka}) and the four services as child processes from
+ * their built Quarkus apps, each waited for on {@code /q/health/ready}; then a channel "demo". What
+ * it makes once (master key, admin token, publisher key, the demo stream key) stays in
+ * {@code .seedcast/} and is reused on the next run.
+ */
+public final class LocalCluster implements AutoCloseable {
+
+    /** Where everything listens. {@link #defaults()} are the services' own defaults. */
+    public record Ports(int injector, int ingest, int signer, int seeder, int rtmp, int srt, int ppspp) {
+        public static Ports defaults() {
+            return new Ports(8080, 8081, 8082, 8083, 1935, 9000, 7758);
+        }
+
+        public static Ports offset(int delta) {
+            Ports d = defaults();
+            return new Ports(d.injector + delta, d.ingest + delta, d.signer + delta, d.seeder + delta, d.rtmp + delta, d.srt + delta, d.ppspp + delta);
+        }
+    }
+
+    /** A channel and its stream key, which only this machine knows. */
+    public record Channel(String id, String name, String streamKey) {
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private final Path root;
+    private final Path state;
+    private final Ports ports;
+    private final Consumer<String> out;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final List<Process> processes = new ArrayList<>();
+    private EmbeddedKafka kafka;
+    private String adminToken;
+    private Channel demo;
+    private long readyMillis;
+    private Duration ingestGrace = Duration.ofSeconds(30);
+
+    /** How long ingest keeps a broadcast open for its publisher to return (tests shorten it). */
+    public LocalCluster ingestGrace(Duration grace) {
+        this.ingestGrace = grace;
+        return this;
+    }
+
+    public LocalCluster(Path root, Path state, Ports ports, Consumer<String> out) {
+        this.root = root.toAbsolutePath().normalize();
+        this.state = state.toAbsolutePath().normalize();
+        this.ports = ports;
+        this.out = out;
+    }
+
+    /** Starts everything and waits until it is ready; throws with a plain reason when something is in the way. */
+    public LocalCluster start(Map<String, String> channelSettings) throws Exception {
+        long t0 = System.nanoTime();
+        checkPorts();
+        Files.createDirectories(state.resolve("logs"));
+        Path keys = masterKeys();
+        adminToken = secret(state.resolve("admin-token"));
+        Path publisherKey = state.resolve("publisher.pem");
+        if (!Files.exists(publisherKey)) {
+            Files.writeString(publisherKey, SwarmKeyPair.generate(SignatureAlgorithm.ED25519).toPem());
+        }
+        out.accept("starting Kafka (KRaft, in-process, data in " + root.relativize(state.resolve("kafka")) + ")");
+        kafka = new EmbeddedKafka(state.resolve("kafka"));
+        String bootstrap = kafka.bootstrap();
+        Map<String, String> common = Map.of("SEEDCAST_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        String injectorUrl = "http://127.0.0.1:" + ports.injector();
+        start("injector", ports.injector(), common, Map.of(
+                "SEEDCAST_ADMIN_TOKEN", adminToken,
+                "SEEDCAST_INJECTOR_PUBLIC_URL", injectorUrl,
+                "SEEDCAST_INJECTOR_RTMP_URL", "rtmp://127.0.0.1:" + ports.rtmp() + "/live",
+                "SEEDCAST_INJECTOR_SRT_URL", "srt://127.0.0.1:" + ports.srt(),
+                "SEEDCAST_INJECTOR_PUBLISHER_KEY", publisherKey.toString(),
+                "SEEDCAST_INJECTOR_SIGNER_URL", "http://127.0.0.1:" + ports.signer()));
+        start("signer", ports.signer(), common, Map.of(
+                "SEEDCAST_SIGNER_MASTER_KEY_DIR", keys.toString(),
+                "SEEDCAST_SIGNER_TRANSACTIONAL_ID", "seedcast-signer-local"));
+        start("seeder", ports.seeder(), common, Map.of(
+                "SEEDCAST_SEEDER_LISTEN", "127.0.0.1:" + ports.ppspp(),
+                "SEEDCAST_SEEDER_TRACKER_URL", injectorUrl + "/ppsp-tp",
+                "SEEDCAST_SEEDER_REPORT_INTERVAL", "5s"));
+        start("ingest", ports.ingest(), common, Map.of(
+                "SEEDCAST_INGEST_RTMP_PORT", Integer.toString(ports.rtmp()),
+                "SEEDCAST_INGEST_SRT_PORT", Integer.toString(ports.srt()),
+                "SEEDCAST_INGEST_RECONNECT_GRACE", ingestGrace.toMillis() + "ms"));
+        for (String s : List.of("injector", "signer", "seeder", "ingest")) {
+            awaitReady(s);
+        }
+        demo = ensureChannel("demo", channelSettings);
+        readyMillis = (System.nanoTime() - t0) / 1_000_000;
+        return this;
+    }
+
+    public long readyMillis() {
+        return readyMillis;
+    }
+
+    public Ports ports() {
+        return ports;
+    }
+
+    public String adminToken() {
+        return adminToken;
+    }
+
+    public Channel demo() {
+        return demo;
+    }
+
+    public String bootstrap() {
+        return kafka.bootstrap();
+    }
+
+    public EmbeddedKafka kafka() {
+        return kafka;
+    }
+
+    public String rtmpUrl(Channel c) {
+        return "rtmp://127.0.0.1:" + ports.rtmp() + "/live/" + c.streamKey();
+    }
+
+    public String srtUrl(Channel c) {
+        return "srt://127.0.0.1:" + ports.srt() + "?streamid=%23!::r=live/" + c.streamKey() + ",m=publish";
+    }
+
+    public String metadataUrl(Channel c) {
+        return "http://127.0.0.1:" + ports.injector() + "/api/channels/" + c.id() + "/swarm";
+    }
+
+    public String dashboardUrl() {
+        return "http://127.0.0.1:" + ports.injector() + "/#token=" + adminToken;
+    }
+
+    /** Resident memory of the service processes, in bytes (from /proc). */
+    public long servicesRssBytes() {
+        long total = 0;
+        for (Process p : processes) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        total += Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                    }
+                }
+            } catch (IOException | NumberFormatException e) {
+                // A process that has gone has no memory to count.
+            }
+        }
+        return total;
+    }
+
+    private void checkPorts() {
+        Map<String, Integer> tcp = new LinkedHashMap<>();
+        tcp.put("injector (HTTP API, dashboard, tracker)", ports.injector());
+        tcp.put("ingest (HTTP health)", ports.ingest());
+        tcp.put("signer (HTTP health)", ports.signer());
+        tcp.put("seeder (HTTP health)", ports.seeder());
+        tcp.put("ingest (RTMP)", ports.rtmp());
+        List<String> busy = new ArrayList<>();
+        tcp.forEach((who, port) -> {
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new InetSocketAddress(port));
+            } catch (IOException e) {
+                busy.add("tcp port " + port + " is in use; " + who + " needs it");
+            }
+        });
+        Map<String, Integer> udp = Map.of("ingest (SRT)", ports.srt(), "seeder (PPSPP)", ports.ppspp());
+        udp.forEach((who, port) -> {
+            try (DatagramSocket s = new DatagramSocket(null)) {
+                s.bind(new InetSocketAddress(port));
+            } catch (IOException e) {
+                busy.add("udp port " + port + " is in use; " + who + " needs it");
+            }
+        });
+        if (!busy.isEmpty()) {
+            throw new IllegalStateException(String.join("\n", busy) + "\n(is another ./seedcast up running? stop it, or free the port)");
+        }
+    }
+
+    private Path masterKeys() throws IOException {
+        Path dir = state.resolve("master-keys");
+        Files.createDirectories(dir);
+        if (!Files.exists(dir.resolve("active"))) {
+            byte[] k = new byte[32];
+            new SecureRandom().nextBytes(k);
+            Files.writeString(dir.resolve("k1"), Base64.getEncoder().encodeToString(k));
+            Files.writeString(dir.resolve("active"), "k1");
+        }
+        return dir;
+    }
+
+    private static String secret(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return Files.readString(file).strip();
+        }
+        byte[] b = new byte[24];
+        new SecureRandom().nextBytes(b);
+        String s = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        Files.writeString(file, s);
+        return s;
+    }
+
+    private void start(String service, int httpPort, Map<String, String> common, Map<String, String> env) throws IOException {
+        Path app = root.resolve(service + "-service/target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(app)) {
+            throw new IllegalStateException(service + " is not built (" + root.relativize(app) + " is missing): run ./seedcast build");
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = List.of(java, "-Xms32m", "-Xmx512m", "-XX:+UseSerialGC",
+                "--enable-native-access=ALL-UNNAMED", "-Dquarkus.http.port=" + httpPort, "-Dquarkus.http.host=127.0.0.1",
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-jar", app.toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(state.resolve("logs/" + service + ".log").toFile());
+        pb.environment().putAll(common);
+        pb.environment().putAll(env);
+        processes.add(pb.start());
+        out.accept("starting " + service + " (http://127.0.0.1:" + httpPort + ", log " + root.relativize(state.resolve("logs/" + service + ".log")) + ")");
+    }
+
+    private int port(String service) {
+        return switch (service) {
+            case "injector" -> ports.injector();
+            case "ingest" -> ports.ingest();
+            case "signer" -> ports.signer();
+            default -> ports.seeder();
+        };
+    }
+
+    private void awaitReady(String service) throws Exception {
+        int i = List.of("injector", "signer", "seeder", "ingest").indexOf(service);
+        Process p = processes.get(i);
+        URI ready = URI.create("http://127.0.0.1:" + port(service) + "/q/health/ready");
+        long deadline = System.currentTimeMillis() + 180_000;
+        String last = "no answer";
+        while (System.currentTimeMillis() < deadline) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException(service + " exited (" + p.exitValue() + "); the end of its log:\n" + tail(service));
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    out.accept(service + " is ready");
+                    return;
+                }
+                last = r.body();
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(service + " was not ready after 180 s: " + last + "\n" + tail(service));
+    }
+
+    private String tail(String service) {
+        try {
+            List<String> lines = Files.readAllLines(state.resolve("logs/" + service + ".log"));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    /** HTTP to the injector's admin API. */
+    public JsonNode admin(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.injector() + path))
+                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException(method + " " + path + " -> " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    /**
+     * The channel called {@code name}, created if missing; its stream key is kept in {@code .seedcast/<name>.key}
+     * (the injector stores only hashes: if the file is gone, a new key is issued).
+     */
+    public Channel ensureChannel(String name, Map<String, String> settings) throws Exception {
+        Path keyFile = state.resolve(name + ".key");
+        for (JsonNode c : admin("GET", "/api/channels", null)) {
+            if (c.path("name").asText().equals(name)) {
+                String id = c.path("id").asText();
+                if (Files.exists(keyFile)) {
+                    return new Channel(id, name, Files.readString(keyFile).strip());
+                }
+                String key = admin("POST", "/api/channels/" + id + "/stream-key", null).path("streamKey").asText();
+                Files.writeString(keyFile, key);
+                return new Channel(id, name, key);
+            }
+        }
+        Map<String, Object> req = new LinkedHashMap<>(settings);
+        req.put("name", name);
+        JsonNode created = admin("POST", "/api/channels", JSON.writeValueAsString(req));
+        String key = created.path("streamKey").asText();
+        Files.writeString(keyFile, key);
+        out.accept("created channel " + name + " (" + created.path("id").asText() + ")");
+        return new Channel(created.path("id").asText(), name, key);
+    }
+
+    @Override
+    public void close() {
+        // Ingest first (end markers), the injector last; each gets SIGTERM and a few seconds.
+        List<Process> reversed = new ArrayList<>(processes);
+        java.util.Collections.reverse(reversed);
+        for (Process p : reversed) {
+            p.destroy();
+        }
+        for (Process p : reversed) {
+            try {
+                if (!p.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+            }
+        }
+        if (kafka != null) {
+            try {
+                kafka.close();
+            } catch (Exception e) {
+                out.accept("Kafka did not stop cleanly: " + e.getMessage());
+            }
+        }
+    }
+}
