@@ -115,7 +115,6 @@ public final class Remuxer {
     private int position;
     private byte[] scratch = new byte[OUT_BUFFER];
     private long repairedTimestamps;
-    private long packets;
 
     /** Loads FFmpeg's natives (about a second the first time); the service does it at start. */
     public static synchronized void load() {
@@ -171,10 +170,6 @@ public final class Remuxer {
 
     public long repairedTimestamps() {
         return repairedTimestamps;
-    }
-
-    public long packets() {
-        return packets;
     }
 
     private int read(BytePointer buf, int size) {
@@ -292,7 +287,6 @@ public final class Remuxer {
                     throw new MediaException("FFmpeg could not write MPEG-TS: " + err(r));
                 }
                 avio_flush(out.pb());
-                packets++;
             }
         } catch (MediaException e) {
             error = e.getMessage();

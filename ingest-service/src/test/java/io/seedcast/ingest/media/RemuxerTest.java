@@ -34,7 +34,7 @@ class RemuxerTest {
         List<String> args = new ArrayList<>(Ffmpeg.testSource(4, "800k"));
         args.removeFirst(); // not -re: as fast as it encodes
         args.addAll(List.of("-f", "flv", flv.toString()));
-        assertEquals(0, Ffmpeg.run(args, dir.resolve("encode.log"), 120), () -> read(dir.resolve("encode.log")));
+        assertEquals(0, Ffmpeg.run(args, dir.resolve("encode.log"), 120), () -> TsCheck.read(dir.resolve("encode.log")));
     }
 
     /** The tags of an FLV file as RTMP would carry them. */
@@ -154,13 +154,5 @@ class RemuxerTest {
         Result r = remux(Remuxer.Format.FLV, pieces);
         assertNotNull(r.error());
         assertTrue(r.error().contains("FFmpeg"), r.error());
-    }
-
-    static String read(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (Exception e) {
-            return e.toString();
-        }
     }
 }
