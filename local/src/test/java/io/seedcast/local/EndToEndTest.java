@@ -12,6 +12,7 @@ import io.seedcast.ppspp.engine.EngineConfig;
 import io.seedcast.ppspp.engine.LiveSwarm;
 import io.seedcast.ppspp.engine.PeerEngine;
 import io.seedcast.tracker.SwarmMetadata;
+import io.seedcast.tracker.TrackerClient;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * The whole path as a user meets it: the cluster as ./seedcast up starts it (Kafka in-process, the
  * four services as processes from their built apps), ffmpeg broadcasting 20 s over RTMP (and over
  * SRT), viewers joining through the signed metadata URL. Asserted: what a viewer outputs is exactly
- * what ingest cut from its join point on, it decodes, and a later viewer gets data from the first.
+ * what ingest cut from its join point on, it decodes, and a later viewer, finding the first at the tracker, gets data from it.
  */
 class EndToEndTest {
 
@@ -104,10 +105,10 @@ class EndToEndTest {
         ConcurrentSkipListMap<Long, Received> second = new ConcurrentSkipListMap<>();
         try (PeerEngine e1 = PeerEngine.start(EngineConfig.defaults(new InetSocketAddress("127.0.0.1", 0)));
                 PeerEngine e2 = PeerEngine.start(EngineConfig.defaults(new InetSocketAddress("127.0.0.1", 0)))) {
-            LiveSwarm v1 = e1.join(meta.swarm(), meta.parameters(), seeders, (i, d) -> first.put(i, new Received(d, nowMicros())));
+            // Both viewers do what seedcast-peer does: the metadata's seeders, and the other viewers from the tracker.
+            LiveSwarm v1 = watch(e1, meta, seeders, (i, d) -> first.put(i, new Received(d, nowMicros())));
             Thread.sleep(6000);
-            // The second viewer knows only the first: everything it verifies came peer to peer.
-            LiveSwarm v2 = e2.join(meta.swarm(), meta.parameters(), List.of(e1.localAddress()), (i, d) -> second.put(i, new Received(d, nowMicros())));
+            LiveSwarm v2 = watch(e2, meta, seeders, (i, d) -> second.put(i, new Received(d, nowMicros())));
             assertTrue(publisher.waitFor(90, TimeUnit.SECONDS), "ffmpeg finished");
             assertEquals(0, publisher.exitValue(), () -> read(log));
             // The broadcast's end marker follows after ingest's reconnect grace: wait for what ingest cut to be read.
@@ -126,7 +127,10 @@ class EndToEndTest {
             assertArrayEquals(expected.toByteArray(), viewed.toByteArray(), "the viewer's bytes are ingest's chunks from its join point on");
             assertEquals(last, second.lastKey(), "the second viewer reached the end too");
             long p2p = v1.stats().bytesOut.get();
-            assertTrue(p2p > 0, "the second viewer got data from the first (peer-to-peer bytes " + p2p + ")");
+            long fromPeers = v2.stats().bytesFromPeers.get();
+            long total = v2.stats().bytesIn.get();
+            assertTrue(p2p > 0 && fromPeers > 0, "the second viewer got data from the first (viewer 1 served " + p2p + " bytes, viewer 2 took "
+                    + fromPeers + " of " + total + " bytes from peers)");
 
             Path out = state.resolve(channelName + ".ts");
             Files.write(out, viewed.toByteArray());
@@ -137,10 +141,28 @@ class EndToEndTest {
             cut.forEach(c -> ingestAt.put(c.index(), c.ingestMicros()));
             long[] lat = first.entrySet().stream().mapToLong(e -> e.getValue().atMicros() - ingestAt.get(e.getKey())).sorted().toArray();
             System.out.printf("[e2e] %s over %s, %s, %s: viewer 1 joined at chunk %d, %d chunks to %d; ingest -> verified at viewer p50 %.0f ms, p99 %.0f ms; "
-                            + "peer-to-peer: viewer 1 served %d bytes to viewer 2 (viewer 2 got %d chunks)%n",
+                            + "peer-to-peer: viewer 1 served %d bytes, viewer 2 took %.0f%% of its bytes from peers%n",
                     channelName, srt ? "SRT" : "RTMP", meta.parameters().integrity(), BITRATE, from, first.size(), last,
-                    lat[lat.length / 2] / 1000.0, lat[(int) (lat.length * 0.99)] / 1000.0, p2p, second.size());
+                    lat[lat.length / 2] / 1000.0, lat[(int) (lat.length * 0.99)] / 1000.0, p2p, 100.0 * fromPeers / total);
         }
+    }
+
+    /** Joins as seedcast-peer does: registers at the metadata's tracker (RFC 7846), seeders as seeds, other viewers as peers. */
+    static LiveSwarm watch(PeerEngine engine, SwarmMetadata.Verified meta, List<InetSocketAddress> seeders, io.seedcast.ppspp.engine.ChunkSink sink)
+            throws Exception {
+        TrackerClient tracker = new TrackerClient(URI.create(meta.tracker()), TrackerClient.newPeerId());
+        List<InetSocketAddress> viewers = new ArrayList<>();
+        for (TrackerClient.Peer p : tracker.connect(engine.localAddress(), List.of(new TrackerClient.SwarmAction(meta.swarm().hex(), true, false)))) {
+            if (!p.seeder() && !seeders.contains(p.address())) {
+                viewers.add(p.address());
+            }
+        }
+        System.out.printf("[e2e] viewer at %s: the tracker listed %d other viewer(s)%n", engine.localAddress(), viewers.size());
+        LiveSwarm swarm = engine.join(meta.swarm(), meta.parameters(), seeders, sink);
+        swarm.addPeers(viewers);
+        // Engine calls are asynchronous: let the handshakes go out before anyone counts peers.
+        Thread.sleep(500);
+        return swarm;
     }
 
     static List<Chunk> awaitEnd(String broadcastId) throws Exception {

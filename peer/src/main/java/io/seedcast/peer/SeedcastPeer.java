@@ -264,14 +264,12 @@ public final class SeedcastPeer {
                 }
             };
             List<InetSocketAddress> viewerPeers = new ArrayList<>(peers);
-            LiveSwarm viewer = engine.join(swarm, params, viewerPeers, sinkFor.apply(0));
-            List<LiveSwarm> joined = new ArrayList<>(List.of(viewer));
-            SwarmId[] following = {swarm};
-            long[] lastPoll = {System.nanoTime()};
+            List<InetSocketAddress> otherViewers = new ArrayList<>();
             io.seedcast.tracker.TrackerClient[] trackerClient = {null};
             long[] lastReport = {System.nanoTime()};
             if (tracker != null) {
-                // RFC 7846: register as a LEECH and get the swarm's peers, seeders first.
+                // RFC 7846: register as a LEECH and get the swarm's peers. Seeders join as such; the other viewers are
+                // peers to pass chunks on with, which the engine prefers over the seeders (seeder offload).
                 InetSocketAddress me = engine.localAddress();
                 if (me.getAddress().isAnyLocalAddress()) {
                     me = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), me.getPort());
@@ -280,13 +278,27 @@ public final class SeedcastPeer {
                     var client = new io.seedcast.tracker.TrackerClient(java.net.URI.create(tracker), io.seedcast.tracker.TrackerClient.newPeerId());
                     trackerClient[0] = client;
                     for (var p : client.connect(me, List.of(new io.seedcast.tracker.TrackerClient.SwarmAction(swarm.hex(), true, false)))) {
-                        viewerPeers.add(p.address());
+                        if (p.seeder()) {
+                            if (!viewerPeers.contains(p.address())) {
+                                viewerPeers.add(p.address());
+                            }
+                        } else if (!p.address().equals(me)) {
+                            otherViewers.add(p.address());
+                        }
                     }
                 } catch (IOException e) {
                     err.println("seedcast-peer: the tracker " + tracker + " did not answer (" + e.getMessage() + "); using the metadata's seeders");
                 }
             }
-            err.printf("seedcast-peer: joining %s via %s from %s%n", swarm, viewerPeers, engine.localAddress());
+            LiveSwarm viewer = engine.join(swarm, params, viewerPeers, sinkFor.apply(0));
+            if (!otherViewers.isEmpty()) {
+                viewer.addPeers(otherViewers);
+            }
+            List<LiveSwarm> joined = new ArrayList<>(List.of(viewer));
+            SwarmId[] following = {swarm};
+            long[] lastPoll = {System.nanoTime()};
+            err.printf("seedcast-peer: joining %s via %s%s from %s%n", swarm, viewerPeers,
+                    otherViewers.isEmpty() ? "" : " and " + otherViewers.size() + " other viewers", engine.localAddress());
             Progress progress = new Progress(err, viewer.stats(), false);
             progress.start();
             long deadline = duration < 0 ? Long.MAX_VALUE : System.nanoTime() + duration * 1_000_000_000L;

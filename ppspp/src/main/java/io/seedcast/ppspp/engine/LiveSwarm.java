@@ -54,6 +54,10 @@ public final class LiveSwarm {
     long nextOutput = -1;
     final Map<Long, Request> requested = new HashMap<>();
     final Map<InetSocketAddress, Long> banned = new HashMap<>();
+    /** Seeder offload: when each chunk held only by seeders was first seen so, for those this viewer waits on from peers. */
+    final Map<Long, Long> seedOnlySince = new HashMap<>();
+    /** Seeder offload: which chunks this viewer fetches first-hand is a hash of the index and this salt, so viewers differ. */
+    final long offloadSalt = java.util.concurrent.ThreadLocalRandom.current().nextLong();
 
     /** Relay: the munro subtrees, for uncle hashes. */
     final TreeMap<Long, MerkleTree> relayTrees = new TreeMap<>();
@@ -185,6 +189,25 @@ public final class LiveSwarm {
         if (!relay) {
             throw new IllegalStateException("only a relay swarm takes pre-signed chunks");
         }
+    }
+
+    /**
+     * Adds viewers to exchange chunks with (from a tracker, say). Unlike the seeders given at join, these are preferred for
+     * every chunk they hold, and a viewer with peers leaves most chunks for them to pass on (see {@link EngineConfig#peerFirstWait}).
+     */
+    public void addPeers(java.util.Collection<InetSocketAddress> peers) {
+        if (source) {
+            throw new IllegalStateException("a source does not connect out to viewers");
+        }
+        List<InetSocketAddress> copy = List.copyOf(peers);
+        engine.execute(() -> {
+            long now = System.nanoTime();
+            for (InetSocketAddress p : copy) {
+                if (!seeds.contains(p)) {
+                    engine.connect(this, p, now);
+                }
+            }
+        });
     }
 
     public SwarmId swarmId() {

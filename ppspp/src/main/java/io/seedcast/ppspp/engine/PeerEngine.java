@@ -875,38 +875,39 @@ public final class PeerEngine implements AutoCloseable {
             }
         }
         List<Channel> ready = new ArrayList<>();
+        // A viewer is near the edge with us if what it last announced is at most two munros behind our playout point.
+        long nearEdge = s.nextOutput - 2L * Math.max(32, s.params.chunksPerSignature());
+        int peersAtEdge = 0;
         for (Channel c : s.channels) {
             if (c.established() && !c.peerChoking) {
                 ready.add(c);
+                if (!s.seeds.contains(c.remote) && c.peerLatest >= 0 && c.peerLatest >= nearEdge) {
+                    peersAtEdge++;
+                }
             }
         }
+        s.seedOnlySince.keySet().removeIf(i -> i < s.nextOutput);
         if (ready.isEmpty()) {
             return;
         }
+        long wait = config.peerFirstWait().toNanos();
         long end = s.nextOutput + config.requestWindow();
         for (long i = s.nextOutput; i < end; i++) {
             if (s.have.contains(i) || s.requested.containsKey(i)) {
                 continue;
             }
-            Channel best = null;
-            int bestLoad = Integer.MAX_VALUE;
-            int ties = 0;
-            for (Channel c : ready) {
-                if (!c.peerHas.contains(i) || c.outstanding.size() >= config.maxRequestsPerPeer()) {
+            Channel best = leastLoadedHolder(s, ready, i, false);
+            if (best == null) {
+                best = leastLoadedHolder(s, ready, i, true);
+                if (best == null) {
                     continue;
                 }
-                int load = c.outstanding.size();
-                if (load < bestLoad) {
-                    best = c;
-                    bestLoad = load;
-                    ties = 1;
-                } else if (load == bestLoad && ThreadLocalRandom.current().nextInt(++ties) == 0) {
-                    best = c;
+                long delay = offloadDelay(s.offloadSalt, i, peersAtEdge, wait);
+                if (delay > 0 && now - s.seedOnlySince.computeIfAbsent(i, k -> now) < delay) {
+                    continue;
                 }
             }
-            if (best == null) {
-                continue;
-            }
+            s.seedOnlySince.remove(i);
             best.outstanding.add(i);
             best.pendingRequests.add(i);
             s.requested.put(i, new LiveSwarm.Request(best, now + config.requestTimeout().toNanos()));
@@ -921,6 +922,50 @@ public final class PeerEngine implements AutoCloseable {
                 c.control.add(new Request(new ChunkRange(first, last)));
             }
         }
+    }
+
+    /** The holder of chunk {@code i} with the fewest outstanding requests (ties broken at random), among seeders or among the rest. */
+    private Channel leastLoadedHolder(LiveSwarm s, List<Channel> ready, long i, boolean seeders) {
+        Channel best = null;
+        int bestLoad = Integer.MAX_VALUE;
+        int ties = 0;
+        for (Channel c : ready) {
+            if (s.seeds.contains(c.remote) != seeders || !c.peerHas.contains(i) || c.outstanding.size() >= config.maxRequestsPerPeer()) {
+                continue;
+            }
+            int load = c.outstanding.size();
+            if (load < bestLoad) {
+                best = c;
+                bestLoad = load;
+                ties = 1;
+            } else if (load == bestLoad && ThreadLocalRandom.current().nextInt(++ties) == 0) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Seeder offload: how long to wait for chunk {@code i} to reach us from a peer before taking it from a seeder. With k
+     * peers near the edge, a viewer fetches about one chunk in k + 1 first-hand (no wait); for the rest it waits a time
+     * spread evenly over [0, {@code wait}). Each viewer draws from its own salt, so per chunk one viewer of the swarm tends
+     * to fetch at once, and whoever would fetch later finds the chunk at a peer first: the seeders send each chunk about
+     * once per neighbourhood instead of once per viewer, and a chunk nobody took first-hand costs about wait / (k + 2).
+     */
+    static long offloadDelay(long salt, long i, int peers, long wait) {
+        if (wait <= 0 || peers <= 0) {
+            return 0;
+        }
+        double u = (mix(salt + i) >>> 11) * 0x1.0p-53;
+        double firstHand = 1.0 / (peers + 1);
+        return u < firstHand ? 0 : (long) (wait * (u - firstHand) / (1 - firstHand));
+    }
+
+    /** SplitMix64's finaliser: spreads consecutive chunk indices over all residues. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
     }
 
     private void expireInflight(Channel c, long now) {

@@ -19,6 +19,8 @@ final class Loopback implements AutoCloseable {
 
     final List<PeerEngine> engines = new ArrayList<>();
     final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    /** When {@link #publish} handed each chunk to the source, in nanos. */
+    final ConcurrentSkipListMap<Long, Long> published = new ConcurrentSkipListMap<>();
 
     PeerEngine engine(EngineConfig config) throws IOException {
         PeerEngine e = PeerEngine.start(config, Clock.systemUTC(), m -> { });
@@ -44,15 +46,20 @@ final class Loopback implements AutoCloseable {
     void publish(LiveSwarm source, long periodMicros) {
         int size = (int) source.parameters().chunkSize();
         long[] n = {0};
-        timer.scheduleAtFixedRate(() -> source.publish(chunk(n[0]++, size)), 0, periodMicros, TimeUnit.MICROSECONDS);
+        timer.scheduleAtFixedRate(() -> {
+            published.put(n[0], System.nanoTime());
+            source.publish(chunk(n[0]++, size));
+        }, 0, periodMicros, TimeUnit.MICROSECONDS);
     }
 
     /** Collects what a viewer outputs. */
     static final class Output implements ChunkSink {
         final ConcurrentSkipListMap<Long, byte[]> chunks = new ConcurrentSkipListMap<>();
+        final ConcurrentSkipListMap<Long, Long> outputNanos = new ConcurrentSkipListMap<>();
 
         @Override
         public void chunk(long index, byte[] data) {
+            outputNanos.put(index, System.nanoTime());
             chunks.put(index, data);
         }
 
