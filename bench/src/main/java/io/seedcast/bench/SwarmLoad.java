@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * viewers lag the live edge and the time from join to the first verified chunk; and, in the same
  * run, the baseline: raw loopback UDP throughput of a plain blaster with the same datagram size.
  *
- * <p>Run: {@code ./seedcast load [N ...]}. Viewers run in this JVM, one engine thread each, so on
+ * <p>Run: {@code ./seedcast load [--relay] [--p2p] [N ...]}; {@code --p2p} tells each viewer of up to 8 earlier ones, so
+ * the egress share shows how much of the demand the seeder offload leaves to the viewers. Viewers run in this JVM, one engine thread each, so on
  * 2 cores they compete with the source for CPU: the figures are a floor for a source with its own host.
  */
 public final class SwarmLoad {
@@ -39,16 +40,19 @@ public final class SwarmLoad {
 
     public static void main(String[] args) throws Exception {
         boolean relay = Arrays.asList(args).contains("--relay");
+        boolean p2p = Arrays.asList(args).contains("--p2p");
         String[] numbers = Arrays.stream(args).filter(a -> !a.startsWith("--")).toArray(String[]::new);
         int[] counts = numbers.length == 0 ? new int[] {1, 10, 50} : Arrays.stream(numbers).mapToInt(Integer::parseInt).toArray();
         System.out.println(relay ? "serving as a seeder does: a relay fed pre-signed munros (no signing on the serving side)"
                 : "serving as a live source: signing one munro per 32 chunks");
+        System.out.println(p2p ? "viewers know up to 8 earlier viewers each (as from the tracker) and pass chunks on (seeder offload)"
+                : "viewers know only the source");
         int datagramSize = 4 + 1 + 8 + 8 + CHUNK + 2 * (1 + 8 + 32); // DATA with a couple of uncle hashes, as served
         double[] raw = blast(datagramSize, 3);
         System.out.printf("baseline raw loopback UDP, %d-byte datagrams: %.0f Mbit/s, %.0f datagrams/s%n", datagramSize, raw[0], raw[1]);
         System.out.println("viewers | egress Mbit/s | of demand | datagrams/s | source CPU % | process CPU % | lag p50/max chunks | join->first chunk p50/max ms | egress / raw");
         for (int n : counts) {
-            Result r = run(n, relay);
+            Result r = run(n, relay, p2p);
             System.out.printf("%7d | %13.1f | %8.0f%% | %11.0f | %12.0f | %13.0f | %7d / %-8d | %10d / %-14d | %.3f%n", n, r.egressMbps,
                     100 * r.egressMbps / (n * RATE_BPS / 1e6), r.datagramsPerSecond, r.sourceCpu, r.processCpu, r.lagP50, r.lagMax,
                     r.firstP50, r.firstMax, r.egressMbps / raw[0]);
@@ -59,7 +63,7 @@ public final class SwarmLoad {
             long firstP50, long firstMax) {
     }
 
-    static Result run(int viewers, boolean relay) throws Exception {
+    static Result run(int viewers, boolean relay, boolean p2p) throws Exception {
         SwarmParameters params = SwarmParameters.defaults(Profile.RFC7574);
         SwarmKeyPair key = SwarmKeyPair.generate(params.algorithm());
         InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
@@ -100,7 +104,17 @@ public final class SwarmLoad {
                 engines.add(e);
                 AtomicLong last = new AtomicLong(-1);
                 lastOut.add(last);
-                joined.add(e.join(key.swarmId(), params, List.of(src.localAddress()), (index, data) -> last.set(index)));
+                LiveSwarm viewer = e.join(key.swarmId(), params, List.of(src.localAddress()), (index, data) -> last.set(index));
+                if (p2p && i > 0) {
+                    // A tracker hands a joining viewer a sample of the swarm; the earlier viewers learn of it when it connects.
+                    List<InetSocketAddress> earlier = new ArrayList<>();
+                    for (int j = 1; j < engines.size() - 1; j++) {
+                        earlier.add(engines.get(j).localAddress());
+                    }
+                    java.util.Collections.shuffle(earlier, new java.util.Random(i));
+                    viewer.addPeers(earlier.subList(0, Math.min(8, earlier.size())));
+                }
+                joined.add(viewer);
             }
             Thread.sleep(2000);
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();

@@ -59,8 +59,10 @@ public final class IngestLoad {
                             SwarmParameters.defaults(Profile.RFC7574)).encode())).get();
                 }
             }
-            System.out.println("| publishers | held | ingest CPU (of 2 cores) | chunks/s to Kafka | Mbit/s in | cut -> ack p50 | p99 |");
-            System.out.println("|---|---|---|---|---|---|---|");
+            System.out.printf("ingest + broker JVM CPU in cores; machine CPU over all %d cores (the ffmpeg publishers run here too)%n",
+                    Runtime.getRuntime().availableProcessors());
+            System.out.println("| publishers | held | ingest+broker CPU (cores) | machine CPU | chunks/s to Kafka | Mbit/s in | cut -> ack p50 | p99 |");
+            System.out.println("|---|---|---|---|---|---|---|---|");
             for (int n : rounds) {
                 round(kafka, n, seconds, source, dir);
             }
@@ -87,12 +89,15 @@ public final class IngestLoad {
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             Thread.sleep(3000);
             long cpu0 = os.getProcessCpuTime();
+            long[] machine0 = machineTicks();
             long t0 = System.nanoTime();
             double chunks0 = metrics.chunksOut.count();
             double bytes0 = metrics.bytesIn.count();
             Thread.sleep((seconds - 6) * 1000L);
             long wall = System.nanoTime() - t0;
             double cpu = (os.getProcessCpuTime() - cpu0) / (double) wall;
+            long[] machine1 = machineTicks();
+            double machine = (machine1[0] - machine0[0]) / (double) Math.max(1, machine1[1] - machine0[1]);
             double chunksPerSec = (metrics.chunksOut.count() - chunks0) / (wall / 1e9);
             double mbit = (metrics.bytesIn.count() - bytes0) * 8 / (wall / 1e9) / 1e6;
             int held = 0;
@@ -109,9 +114,24 @@ public final class IngestLoad {
                     p99 = v.value(TimeUnit.MILLISECONDS);
                 }
             }
-            System.out.printf("| %d | %d | %.0f%% | %.0f | %.1f | %.1f ms | %.1f ms |%n", n, held, cpu * 100, chunksPerSec, mbit, p50, p99);
+            System.out.printf("| %d | %d | %.2f | %.0f%% | %.0f | %.1f | %.1f ms | %.1f ms |%n", n, held, cpu, machine * 100, chunksPerSec, mbit, p50, p99);
         } finally {
             vertx.close();
+        }
+    }
+
+    /** {busy, total} jiffies of all CPUs from /proc/stat; {0, 0} where there is none. */
+    static long[] machineTicks() {
+        try {
+            String[] f = java.nio.file.Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < f.length; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+            return new long[] {total - idle, total};
+        } catch (java.io.IOException | RuntimeException e) {
+            return new long[] {0, 0};
         }
     }
 
