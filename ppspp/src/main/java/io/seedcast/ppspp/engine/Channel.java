@@ -61,6 +61,8 @@ final class Channel {
     long lastReceivedNanos;
     long lastSentNanos;
     int handshakeAttempts;
+    /** One of the seeders the viewer joined through (not another viewer): asked only for what no viewer has. */
+    final boolean seeder;
 
     Channel(int localId, InetSocketAddress remote, LiveSwarm swarm, boolean initiator, EngineConfig config, long now) {
         this.localId = localId;
@@ -72,6 +74,7 @@ final class Channel {
         this.upload = new TokenBucket(config.uploadBytesPerSecond(), now);
         this.lastReceivedNanos = now;
         this.lastSentNanos = now;
+        this.seeder = swarm.seeds.contains(remote);
     }
 
     boolean established() {

@@ -637,7 +637,7 @@ public final class PeerEngine implements AutoCloseable {
         LiveSwarm s = c.swarm;
         s.stats.chunksVerified.incrementAndGet();
         s.stats.bytesIn.addAndGet(payload.length);
-        if (!s.seeds.contains(c.remote)) {
+        if (!c.seeder) {
             s.stats.bytesFromPeers.addAndGet(payload.length);
         }
         s.stats.firstChunkNanos.compareAndSet(-1, now - s.joinedNanos);
@@ -878,10 +878,12 @@ public final class PeerEngine implements AutoCloseable {
         // A viewer is near the edge with us if what it last announced is at most two munros behind our playout point.
         long nearEdge = s.nextOutput - 2L * Math.max(32, s.params.chunksPerSignature());
         int peersAtEdge = 0;
+        long newest = -1;
         for (Channel c : s.channels) {
             if (c.established() && !c.peerChoking) {
                 ready.add(c);
-                if (!s.seeds.contains(c.remote) && c.peerLatest >= 0 && c.peerLatest >= nearEdge) {
+                newest = Math.max(newest, c.peerLatest);
+                if (!c.seeder && c.peerLatest >= 0 && c.peerLatest >= nearEdge) {
                     peersAtEdge++;
                 }
             }
@@ -891,17 +893,18 @@ public final class PeerEngine implements AutoCloseable {
             return;
         }
         long wait = config.peerFirstWait().toNanos();
-        long end = s.nextOutput + config.requestWindow();
+        boolean[] fromSeeder = new boolean[1];
+        // Nothing past the newest chunk any peer announced can be asked for: at the live edge that leaves a few chunks to look at.
+        long end = Math.min(s.nextOutput + config.requestWindow(), newest + 1);
         for (long i = s.nextOutput; i < end; i++) {
             if (s.have.contains(i) || s.requested.containsKey(i)) {
                 continue;
             }
-            Channel best = leastLoadedHolder(s, ready, i, false);
+            Channel best = leastLoadedHolder(ready, i, fromSeeder);
             if (best == null) {
-                best = leastLoadedHolder(s, ready, i, true);
-                if (best == null) {
-                    continue;
-                }
+                continue;
+            }
+            if (fromSeeder[0]) {
                 long delay = offloadDelay(s.offloadSalt, i, peersAtEdge, wait);
                 if (delay > 0 && now - s.seedOnlySince.computeIfAbsent(i, k -> now) < delay) {
                     continue;
@@ -924,25 +927,42 @@ public final class PeerEngine implements AutoCloseable {
         }
     }
 
-    /** The holder of chunk {@code i} with the fewest outstanding requests (ties broken at random), among seeders or among the rest. */
-    private Channel leastLoadedHolder(LiveSwarm s, List<Channel> ready, long i, boolean seeders) {
-        Channel best = null;
-        int bestLoad = Integer.MAX_VALUE;
-        int ties = 0;
+    /**
+     * The holder of chunk {@code i} with the fewest outstanding requests, ties broken at random: a viewer if any viewer
+     * has it, else a seeder (flagged in the second element). One pass over the channels; this runs for every chunk of
+     * the request window on every tick.
+     */
+    private Channel leastLoadedHolder(List<Channel> ready, long i, boolean[] fromSeeder) {
+        Channel bestPeer = null;
+        Channel bestSeeder = null;
+        int peerLoad = Integer.MAX_VALUE;
+        int seederLoad = Integer.MAX_VALUE;
+        int peerTies = 0;
+        int seederTies = 0;
+        int max = config.maxRequestsPerPeer();
         for (Channel c : ready) {
-            if (s.seeds.contains(c.remote) != seeders || !c.peerHas.contains(i) || c.outstanding.size() >= config.maxRequestsPerPeer()) {
+            int load = c.outstanding.size();
+            if (load >= max || (c.seeder ? bestPeer != null || load > seederLoad : load > peerLoad) || !c.peerHas.contains(i)) {
                 continue;
             }
-            int load = c.outstanding.size();
-            if (load < bestLoad) {
-                best = c;
-                bestLoad = load;
-                ties = 1;
-            } else if (load == bestLoad && ThreadLocalRandom.current().nextInt(++ties) == 0) {
-                best = c;
+            if (c.seeder) {
+                if (load < seederLoad) {
+                    bestSeeder = c;
+                    seederLoad = load;
+                    seederTies = 1;
+                } else if (ThreadLocalRandom.current().nextInt(++seederTies) == 0) {
+                    bestSeeder = c;
+                }
+            } else if (load < peerLoad) {
+                bestPeer = c;
+                peerLoad = load;
+                peerTies = 1;
+            } else if (ThreadLocalRandom.current().nextInt(++peerTies) == 0) {
+                bestPeer = c;
             }
         }
-        return best;
+        fromSeeder[0] = bestPeer == null && bestSeeder != null;
+        return bestPeer != null ? bestPeer : bestSeeder;
     }
 
     /**
