@@ -929,7 +929,7 @@ public final class PeerEngine implements AutoCloseable {
 
     /**
      * The holder of chunk {@code i} with the fewest outstanding requests, ties broken at random: a viewer if any viewer
-     * has it, else a seeder (flagged in the second element). One pass over the channels; this runs for every chunk of
+     * has it, else a seeder (then {@code fromSeeder[0]} is set). One pass over the channels; this runs for every chunk of
      * the request window on every tick.
      */
     private Channel leastLoadedHolder(List<Channel> ready, long i, boolean[] fromSeeder) {
