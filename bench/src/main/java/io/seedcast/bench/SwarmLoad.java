@@ -70,7 +70,7 @@ public final class SwarmLoad {
         List<PeerEngine> engines = new ArrayList<>();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         try {
-            PeerEngine src = PeerEngine.start(EngineConfig.source(any).withPeerLimits(1000, 2000), Clock.systemUTC(), m -> { });
+            PeerEngine src = PeerEngine.start(EngineConfig.source(any).withPeerLimits(1000, 2000));
             engines.add(src);
             AtomicLong published = new AtomicLong();
             byte[] chunk = new byte[CHUNK];
@@ -100,7 +100,7 @@ public final class SwarmLoad {
             List<LiveSwarm> joined = new ArrayList<>();
             List<AtomicLong> lastOut = new ArrayList<>();
             for (int i = 0; i < viewers; i++) {
-                PeerEngine e = PeerEngine.start(EngineConfig.defaults(any), Clock.systemUTC(), m -> { });
+                PeerEngine e = PeerEngine.start(EngineConfig.defaults(any));
                 engines.add(e);
                 AtomicLong last = new AtomicLong(-1);
                 lastOut.add(last);

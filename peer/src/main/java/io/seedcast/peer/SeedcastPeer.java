@@ -25,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -65,6 +64,8 @@ public final class SeedcastPeer {
     }
 
     public static void main(String[] argv) {
+        // The engine logs through System.Logger (java.util.logging here): one line each, like the status lines.
+        System.setProperty("java.util.logging.SimpleFormatter.format", "[ppspp] %4$s %5$s%6$s%n");
         CountDownLatch stop = new CountDownLatch(1);
         Thread main = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -154,7 +155,7 @@ public final class SeedcastPeer {
                 throw new IllegalArgumentException("input file " + input + " does not exist");
             }
         }
-        try (PeerEngine engine = PeerEngine.start(EngineConfig.source(listen), Clock.systemUTC(), m -> err.println("[ppspp] " + m));
+        try (PeerEngine engine = PeerEngine.start(EngineConfig.source(listen));
                 InputStream source = in) {
             LiveSwarm swarm = engine.addSource(params, key);
             out.println(key.swarmId().hex());
@@ -238,7 +239,7 @@ public final class SeedcastPeer {
                 : new BufferedOutputStream(new FileOutputStream(output), 1 << 16);
         long[] bytes = {0};
         IOException[] writeError = {null};
-        try (PeerEngine engine = PeerEngine.start(EngineConfig.defaults(listen), Clock.systemUTC(), m -> err.println("[ppspp] " + m))) {
+        try (PeerEngine engine = PeerEngine.start(EngineConfig.defaults(listen))) {
             boolean[] open = {true};
             // Successor following: each swarm joined gets a generation; only the active one writes, a newer one buffers
             // until the active one has gone quiet (its swarm ended at the rollover), then takes over.

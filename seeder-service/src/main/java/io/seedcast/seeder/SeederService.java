@@ -17,7 +17,6 @@ import io.seedcast.tracker.TrackerClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.function.ToLongFunction;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -48,7 +47,7 @@ public class SeederService {
         EngineConfig engineConfig = EngineConfig.source(listen).withPeerLimits(config.maxPeersPerSwarm(), config.maxPeers())
                 .withUploadLimit(config.uploadLimitPerPeer())
                 .withHandshakeLimits(EngineConfig.defaults(listen).maxPendingHandshakes(), config.handshakesPerSecond());
-        engine = PeerEngine.start(engineConfig, Clock.systemUTC(), LOG::info);
+        engine = PeerEngine.start(engineConfig);
         loop = new SeederLoop(new SeederSettings(bootstrap, config.window(), config.shardCount(), config.shardIndex(), Duration.ofMillis(20)),
                 engine, LOG::info);
         thread = new Thread(loop, "seedcast-seeder-loop");

@@ -1,24 +1,22 @@
 package io.seedcast.ppspp.engine;
 
 import io.seedcast.ppspp.chunk.Binmap;
+import io.seedcast.ppspp.chunk.ChunkRange;
 import io.seedcast.ppspp.wire.Message;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * One peer in one swarm: the two channel IDs, what the peer has, what it asked of us and what we
- * sent it, the congestion controller, and the messages waiting for the next datagram. Lives on the
- * engine's thread only.
+ * One peer in one swarm: the two channel IDs, what the peer has, what it asked of us, the sending state (in flight,
+ * RTT, LEDBAT), and the messages waiting for the next datagram. Lives on the engine's thread only.
  */
 // RFC 7574 §3.11, §8.3
-final class Channel {
+final class Channel implements LivePicker.Holder {
 
     enum State {
         /** We sent the first HANDSHAKE and wait for the reply. */
@@ -29,40 +27,32 @@ final class Channel {
     }
 
     final int localId;
-    int remoteId;
+    private int remoteId;
     final InetSocketAddress remote;
     final LiveSwarm swarm;
     final boolean initiator;
-    State state;
+    private State state;
 
-    final Binmap peerHas = new Binmap();
-    long peerLatest = -1;
-    /** The peer's live discard window, from its HANDSHAKE; KEEP_ALL if it sent none. */
-    long peerWindow = -1;
-    boolean peerChoking;
+    private final Binmap peerHas = new Binmap();
+    private long peerLatest = -1;
+    /** The peer's live discard window, from its HANDSHAKE; -1 (keep all) if it sent none. */
+    private long peerWindow = -1;
+    private boolean peerChoking;
+    /** One of the seeders the viewer joined through (not another viewer): asked only for what no viewer has. */
+    private final boolean seeder;
 
     /** Chunks the peer requested, in the order it asked. */
-    final LinkedHashSet<Long> sendQueue = new LinkedHashSet<>();
-    /** Chunks sent and not yet acknowledged: chunk → send time in nanos. */
-    final Map<Long, Long> inflight = new HashMap<>();
-    long inflightBytes;
-    final Ledbat ledbat;
+    private final LinkedHashSet<Long> sendQueue = new LinkedHashSet<>();
+    final SendState sending;
     final TokenBucket upload;
-    long srttMicros = 100_000;
-
     /** Munro bin values whose signed hash we sent, with when. */
-    final Map<Long, Long> munrosSent = new HashMap<>();
-    /** The chunks we requested from this peer. */
-    final Set<Long> outstanding = new HashSet<>();
-    /** Control messages for the next datagram (HAVE, ACK, REQUEST, CANCEL, PEX). */
-    final List<Message> control = new ArrayList<>();
-    final ArrayDeque<Long> pendingRequests = new ArrayDeque<>();
+    private final Map<Long, Long> munrosSent = new HashMap<>();
+    /** Messages for the next datagram (HAVE, ACK, REQUEST, CANCEL, PEX, INTEGRITY, DATA). */
+    private final List<Message> outbox = new ArrayList<>();
 
-    long lastReceivedNanos;
-    long lastSentNanos;
-    int handshakeAttempts;
-    /** One of the seeders the viewer joined through (not another viewer): asked only for what no viewer has. */
-    final boolean seeder;
+    private long lastReceivedNanos;
+    private long lastSentNanos;
+    private int handshakeAttempts;
 
     Channel(int localId, InetSocketAddress remote, LiveSwarm swarm, boolean initiator, EngineConfig config, long now) {
         this.localId = localId;
@@ -70,19 +60,44 @@ final class Channel {
         this.swarm = swarm;
         this.initiator = initiator;
         this.state = initiator ? State.HANDSHAKE_SENT : State.ESTABLISHED;
-        this.ledbat = new Ledbat(config.maxDatagram(), config.ledbatTarget().toNanos() / 1000);
+        this.sending = new SendState(new Ledbat(config.maxDatagram(), config.ledbatTarget().toNanos() / 1000));
         this.upload = new TokenBucket(config.uploadBytesPerSecond(), now);
         this.lastReceivedNanos = now;
         this.lastSentNanos = now;
-        this.seeder = swarm.seeds.contains(remote);
+        this.seeder = swarm.isSeed(remote);
+    }
+
+    /** The peer's side of the handshake arrived: its channel ID and live discard window (RFC 7574 §8.2, §6.2). */
+    void establish(int remoteId, Long window) {
+        this.remoteId = remoteId;
+        this.peerWindow = window == null ? -1 : window;
+        this.state = State.ESTABLISHED;
+    }
+
+    void close() {
+        state = State.CLOSED;
+        outbox.clear();
     }
 
     boolean established() {
         return state == State.ESTABLISHED;
     }
 
+    boolean awaitingHandshake() {
+        return state == State.HANDSHAKE_SENT;
+    }
+
+    boolean closed() {
+        return state == State.CLOSED;
+    }
+
+    int remoteId() {
+        return remoteId;
+    }
+
+    /** The peer announced (HAVE) or acknowledged (ACK) chunks {@code start..end}. */
     void peerHas(long start, long end) {
-        peerHas.add(new io.seedcast.ppspp.chunk.ChunkRange(start, end));
+        peerHas.add(new ChunkRange(start, end));
         if (end > peerLatest) {
             peerLatest = end;
             // RFC 7574 §6.2: apply the peer's discard window as a sliding filter over its HAVEs.
@@ -90,6 +105,117 @@ final class Channel {
                 peerHas.forgetBefore(peerLatest - peerWindow + 1);
             }
         }
+    }
+
+    boolean peerHasAll(ChunkRange r) {
+        return peerHas.containsAll(r);
+    }
+
+    boolean peerHasAny(ChunkRange r) {
+        return peerHas.containsAny(r);
+    }
+
+    Binmap peerHas() {
+        return peerHas;
+    }
+
+    void choked(boolean choking) {
+        peerChoking = choking;
+    }
+
+    // LivePicker.Holder
+
+    @Override
+    public boolean holds(long chunk) {
+        return peerHas.contains(chunk);
+    }
+
+    @Override
+    public long latest() {
+        return peerLatest;
+    }
+
+    @Override
+    public long oldest() {
+        return peerHas.isEmpty() ? Long.MAX_VALUE : peerHas.first();
+    }
+
+    @Override
+    public boolean seeder() {
+        return seeder;
+    }
+
+    @Override
+    public boolean ready() {
+        return established() && !peerChoking;
+    }
+
+    // What the peer asked of us.
+
+    /** Queues requested chunks we hold, bounded so that a peer cannot make us queue more than {@code max} (RFC 7574 §12.6.6). */
+    void queueRequested(ChunkRange r, int max) {
+        long limit = Math.min(r.end(), r.start() + max);
+        for (long i = r.start(); i <= limit && sendQueue.size() < max; i++) {
+            if (swarm.holds(i)) {
+                sendQueue.add(i);
+            }
+        }
+    }
+
+    void cancelRequested(ChunkRange r) {
+        for (long i = r.start(); i <= r.end() && i - r.start() < 65_536; i++) {
+            sendQueue.remove(i);
+        }
+    }
+
+    Iterator<Long> sendQueue() {
+        return sendQueue.iterator();
+    }
+
+    /** Whether the signed munro {@code munroValue} may be sent again now (at most twice a second per peer). */
+    boolean munroDue(long munroValue, long now) {
+        Long sent = munrosSent.get(munroValue);
+        if (sent != null && now - sent < 500_000_000L) {
+            return false;
+        }
+        munrosSent.put(munroValue, now);
+        return true;
+    }
+
+    // The outbox.
+
+    void queue(Message m) {
+        outbox.add(m);
+    }
+
+    List<Message> outbox() {
+        return outbox;
+    }
+
+    // Liveness.
+
+    void received(long now) {
+        lastReceivedNanos = now;
+    }
+
+    void sent(long now) {
+        lastSentNanos = now;
+    }
+
+    long silentFor(long now) {
+        return now - lastReceivedNanos;
+    }
+
+    long idleFor(long now) {
+        return now - lastSentNanos;
+    }
+
+    int handshakeSent() {
+        return ++handshakeAttempts;
+    }
+
+    int handshakeAttempts() {
+        return handshakeAttempts;
     }
 
     @Override

@@ -25,118 +25,102 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * One live swarm inside a {@link PeerEngine}: as its source (chunks come in through
+ * One live swarm inside a {@link PeerCore}: as its source (chunks come in through
  * {@link #publish}, get signed and announced) or as a viewer (chunks come from peers, are verified,
  * kept inside the discard window, served on, and handed to the {@link ChunkSink} in order).
  * Public methods are safe from any thread; the rest runs on the engine's thread.
  */
 public final class LiveSwarm {
 
-    final PeerEngine engine;
+    private static final System.Logger LOG = System.getLogger(LiveSwarm.class.getName());
+
+    final PeerCore core;
     final SwarmId id;
     final SwarmParameters params;
     final WireContext context;
-    final boolean source;
-    /** A source that serves what a signer signed elsewhere: it checks but never signs (a seeder). */
-    final boolean relay;
+    final Role role;
     final SwarmStats stats = new SwarmStats();
     final long joinedNanos;
 
     // Source side.
-    final SwarmKeyPair key;
-    final LiveTree tree;
+    private final SwarmKeyPair key;
+    private final LiveTree tree;
+    /** Source UMT: chunks waiting for their munro's signature before HAVE may announce them (RFC 7574 §6.1.2.3). */
+    private final TreeMap<Long, byte[]> unsigned = new TreeMap<>();
+    private long nextSignAll;
+    /** Relay: the munro subtrees, for uncle hashes. */
+    private final TreeMap<Long, MerkleTree> relayTrees = new TreeMap<>();
 
     // Viewer side.
     final LiveVerifier verifier;
-    final ChunkSink sink;
-    final List<InetSocketAddress> seeds;
-    long start = -1;
-    long nextOutput = -1;
-    final Map<Long, Request> requested = new HashMap<>();
-    final Map<InetSocketAddress, Long> banned = new HashMap<>();
-    /** Seeder offload: when each chunk held only by seeders was first seen so, for those this viewer waits on from peers. */
-    final Map<Long, Long> seedOnlySince = new HashMap<>();
-    /** Seeder offload: which chunks this viewer fetches first-hand is a hash of the index and this salt, so viewers differ. */
-    final long offloadSalt = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+    private final ChunkSink sink;
+    private final List<InetSocketAddress> seeds;
+    final LivePicker<Channel> picker;
+    /** The next chunk the sink gets; -1 until the tune-in point is chosen. */
+    private long nextOutput = -1;
+    private final Map<InetSocketAddress, Long> banned = new HashMap<>();
+    private long lastSeedAttemptNanos;
 
-    /** Relay: the munro subtrees, for uncle hashes. */
-    final TreeMap<Long, MerkleTree> relayTrees = new TreeMap<>();
     /** Verified (or, at the source, signed and announced) chunks inside the discard window. */
-    final TreeMap<Long, byte[]> chunks = new TreeMap<>();
+    private final TreeMap<Long, byte[]> chunks = new TreeMap<>();
     /** Sign All: each chunk's signature. */
-    final TreeMap<Long, SignedIntegrity> signatures = new TreeMap<>();
+    private final TreeMap<Long, SignedIntegrity> signatures = new TreeMap<>();
     /** UMT: the signed munros we hold, by munro base chunk. */
-    final TreeMap<Long, SignedMunro> munros = new TreeMap<>();
+    private final TreeMap<Long, SignedMunro> munros = new TreeMap<>();
     /** What we have and may announce. */
-    final Binmap have = new Binmap();
-    /** Source UMT: chunks waiting for their munro's signature before HAVE may announce them (RFC 7574 §6.1.2.3). */
-    final TreeMap<Long, byte[]> unsigned = new TreeMap<>();
-    final List<ChunkRange> toAnnounce = new ArrayList<>();
+    private final Binmap have = new Binmap();
+    private final List<ChunkRange> toAnnounce = new ArrayList<>();
     final List<Channel> channels = new ArrayList<>();
-    long liveEdge = -1;
-    long lastSeedAttemptNanos;
-    private long nextSignAll;
+    private long liveEdge = -1;
 
-    record Request(Channel channel, long deadlineNanos) {
-    }
-
-    LiveSwarm(PeerEngine engine, SwarmParameters params, SwarmKeyPair key, long now) {
-        this.engine = engine;
-        this.params = params;
-        this.key = key;
-        this.id = key.swarmId();
-        this.context = params.wireContext(id);
-        this.source = true;
-        this.relay = false;
-        this.tree = params.integrity() == IntegrityMethod.UNIFIED_MERKLE_TREE ? new LiveTree(params, key, engine.clock) : null;
-        this.verifier = null;
-        this.sink = null;
-        this.seeds = List.of();
-        this.joinedNanos = now;
-    }
-
-    LiveSwarm(PeerEngine engine, SwarmId id, SwarmParameters params, List<InetSocketAddress> seeds, ChunkSink sink, long now) {
-        this.engine = engine;
-        this.params = params;
-        this.key = null;
-        this.id = id;
-        this.context = params.wireContext(id);
-        this.source = false;
-        this.relay = false;
-        this.tree = null;
-        Duration maxAge = engine.config.maxSignatureAge() != null ? engine.config.maxSignatureAge() : params.profile().maxSignatureAge();
-        this.verifier = new LiveVerifier(id, params, engine.clock, maxAge, LiveVerifier.DEFAULT_MAX_CLOCK_SKEW);
-        this.sink = sink;
-        this.seeds = List.copyOf(seeds);
-        this.joinedNanos = now;
+    /** A live source: signs what it publishes with {@code key}. */
+    LiveSwarm(PeerCore core, SwarmParameters params, SwarmKeyPair key, long now) {
+        this(core, Role.SOURCE, key.swarmId(), params, key, List.of(), null, now);
     }
 
     /** A relay: serves chunks and integrity material signed elsewhere, after checking them against the swarm ID. */
-    LiveSwarm(PeerEngine engine, SwarmId id, SwarmParameters params, long now) {
-        this.engine = engine;
+    LiveSwarm(PeerCore core, SwarmId id, SwarmParameters params, long now) {
+        this(core, Role.RELAY, id, params, null, List.of(), null, now);
+    }
+
+    /** A viewer: fetches through {@code seeds} and outputs verified chunks to {@code sink} in order. */
+    LiveSwarm(PeerCore core, SwarmId id, SwarmParameters params, List<InetSocketAddress> seeds, ChunkSink sink, long now) {
+        this(core, Role.VIEWER, id, params, null, seeds, sink, now);
+    }
+
+    private LiveSwarm(PeerCore core, Role role, SwarmId id, SwarmParameters params, SwarmKeyPair key,
+            List<InetSocketAddress> seeds, ChunkSink sink, long now) {
+        this.core = core;
+        this.role = role;
         this.params = params;
-        this.key = null;
+        this.key = key;
         this.id = id;
         this.context = params.wireContext(id);
-        this.source = true;
-        this.relay = true;
-        this.tree = null;
-        this.verifier = null;
-        this.sink = null;
-        this.seeds = List.of();
+        this.tree = role == Role.SOURCE && params.integrity() == IntegrityMethod.UNIFIED_MERKLE_TREE
+                ? new LiveTree(params, key, core.clock) : null;
+        if (role == Role.VIEWER) {
+            Duration maxAge = core.config.maxSignatureAge() != null ? core.config.maxSignatureAge() : params.profile().maxSignatureAge();
+            this.verifier = new LiveVerifier(id, params, core.clock, maxAge, LiveVerifier.DEFAULT_MAX_CLOCK_SKEW);
+            this.picker = new LivePicker<>(params, core.config, core.newRandom());
+        } else {
+            this.verifier = null;
+            this.picker = null;
+        }
+        this.sink = sink;
+        this.seeds = List.copyOf(seeds);
         this.joinedNanos = now;
     }
 
     /** Relay, UMT: a signed munro with the chunks under it, from {@code firstChunk} on. Checked before anything is served. */
     public void offerMunro(SignedMunro munro, long firstChunk, List<byte[]> chunks, java.util.function.Consumer<String> refused) {
         requireRelay();
-        engine.execute(() -> onOfferMunro(munro, firstChunk, chunks, refused));
+        core.loop.execute(() -> onOfferMunro(munro, firstChunk, chunks, refused));
     }
 
     /** Relay, Sign All: one chunk with its signature. Checked before it is served. */
     public void offerSigned(long index, byte[] chunk, long timestamp, Bytes signature, java.util.function.Consumer<String> refused) {
         requireRelay();
-        engine.execute(() -> {
+        core.loop.execute(() -> {
             SignedIntegrity s = new SignedIntegrity(ChunkRange.single(index), timestamp, signature);
             if (params.integrity() != IntegrityMethod.SIGN_ALL || !io.seedcast.ppspp.live.SignAll.verify(id, context, s, chunk)) {
                 stats.chunksRejected.incrementAndGet();
@@ -186,7 +170,7 @@ public final class LiveSwarm {
     }
 
     private void requireRelay() {
-        if (!relay) {
+        if (role != Role.RELAY) {
             throw new IllegalStateException("only a relay swarm takes pre-signed chunks");
         }
     }
@@ -196,15 +180,15 @@ public final class LiveSwarm {
      * every chunk they hold, and a viewer with peers leaves most chunks for them to pass on (see {@link EngineConfig#peerFirstWait}).
      */
     public void addPeers(java.util.Collection<InetSocketAddress> peers) {
-        if (source) {
-            throw new IllegalStateException("a source does not connect out to viewers");
+        if (role != Role.VIEWER) {
+            throw new IllegalStateException("only a viewer connects out to other viewers");
         }
         List<InetSocketAddress> copy = List.copyOf(peers);
-        engine.execute(() -> {
-            long now = System.nanoTime();
+        core.loop.execute(() -> {
+            long now = core.loop.nanoTime();
             for (InetSocketAddress p : copy) {
                 if (!seeds.contains(p)) {
-                    engine.connect(this, p, now);
+                    core.connect(this, p, now);
                 }
             }
         });
@@ -224,24 +208,24 @@ public final class LiveSwarm {
 
     /** Source: adds the next chunk of the live stream (thread-safe; the engine signs and announces it). */
     public void publish(byte[] chunk) {
-        if (!source || relay) {
+        if (role != Role.SOURCE) {
             throw new IllegalStateException("only the live source publishes; a relay offers signed chunks");
         }
         if (chunk.length == 0 || chunk.length > params.chunkSize()) {
             throw new IllegalArgumentException("a chunk is 1–" + params.chunkSize() + " bytes, got " + chunk.length);
         }
         byte[] copy = chunk.clone();
-        engine.execute(() -> onPublish(copy));
+        core.loop.execute(() -> onPublish(copy));
     }
 
     /** How many chunks are held (inside the discard window). */
     public int chunksHeld() {
-        return engine.callAndGet(chunks::size);
+        return core.loop.call(chunks::size);
     }
 
     /** Source: the stream ended; signs the last, partial munro. */
     public void finish() {
-        engine.execute(() -> {
+        core.loop.execute(() -> {
             if (tree != null) {
                 tree.finish().ifPresent(this::onMunroSigned);
             }
@@ -250,7 +234,7 @@ public final class LiveSwarm {
 
     /** Leaves the swarm, closing its channels with the closing HANDSHAKE. */
     public void leave() {
-        engine.execute(() -> engine.removeSwarm(this));
+        core.loop.execute(() -> core.removeSwarm(this));
     }
 
     // Engine thread from here on.
@@ -263,7 +247,7 @@ public final class LiveSwarm {
         } else {
             long index = nextSignAll++;
             SignedIntegrity s = io.seedcast.ppspp.live.SignAll.sign(key, context, ChunkRange.single(index),
-                    io.seedcast.ppspp.live.NtpTimestamp.of(engine.clock.instant()), chunk);
+                    io.seedcast.ppspp.live.NtpTimestamp.of(core.clock.instant()), chunk);
             signatures.put(index, s);
             store(index, chunk);
             toAnnounce.add(ChunkRange.single(index));
@@ -312,7 +296,7 @@ public final class LiveSwarm {
         if (verifier != null) {
             verifier.forgetBefore(oldest);
             if (nextOutput >= 0 && nextOutput < oldest) {
-                engine.log("swarm " + id + ": fell behind the discard window, skipping chunks " + nextOutput + ".." + (oldest - 1));
+                LOG.log(System.Logger.Level.WARNING, "swarm {0}: fell behind the discard window, skipping chunks {1}..{2}", id, nextOutput, oldest - 1);
                 nextOutput = oldest;
             }
         }
@@ -336,7 +320,7 @@ public final class LiveSwarm {
         Bin munro = params.munroOf(chunk);
         List<Integrity> out = new ArrayList<>();
         Optional<MerkleTree> sourceTree = tree != null ? tree.munroTree(chunk)
-                : relay ? Optional.ofNullable(relayTrees.get(munro.baseOffset())) : Optional.empty();
+                : role == Role.RELAY ? Optional.ofNullable(relayTrees.get(munro.baseOffset())) : Optional.empty();
         for (Bin b = Bin.chunk(chunk); !b.equals(munro); b = b.parent()) {
             if (peerHas.containsAny(b.parent().chunks())) {
                 break;
@@ -348,6 +332,120 @@ public final class LiveSwarm {
             }
             out.addFirst(new Integrity(sibling, hash));
         }
+        return out;
+    }
+
+    // State the core reads and changes through these methods.
+
+    Role role() {
+        return role;
+    }
+
+    boolean isSeed(InetSocketAddress peer) {
+        return seeds.contains(peer);
+    }
+
+    List<InetSocketAddress> seeds() {
+        return seeds;
+    }
+
+    boolean holds(long chunk) {
+        return chunks.containsKey(chunk);
+    }
+
+    byte[] chunk(long index) {
+        return chunks.get(index);
+    }
+
+    SignedIntegrity signatureOf(long index) {
+        return signatures.get(index);
+    }
+
+    Binmap have() {
+        return have;
+    }
+
+    long liveEdge() {
+        return liveEdge;
+    }
+
+    /** The next chunk the sink gets, -1 before tune-in. */
+    long nextOutput() {
+        return nextOutput;
+    }
+
+    /** Whether a chunk arriving now is still of use: not held and not behind the playout point. */
+    boolean wants(long index) {
+        return !have.contains(index) && (nextOutput < 0 || index >= nextOutput);
+    }
+
+    /** Viewer: starts output at {@code chunk} (the tune-in point). */
+    void tuneIn(long chunk) {
+        nextOutput = chunk;
+    }
+
+    /** Viewer: a verified chunk (with its Sign All signature, if any) is kept, announced and output as far as it runs in order. */
+    void accept(long index, byte[] payload, SignedIntegrity signature) {
+        if (signature != null) {
+            signatures.put(index, signature);
+        }
+        store(index, payload);
+        toAnnounce.add(ChunkRange.single(index));
+        picker.onReceived(index);
+        if (nextOutput < 0) {
+            return;
+        }
+        byte[] data;
+        while ((data = chunks.get(nextOutput)) != null) {
+            sink.chunk(nextOutput, data);
+            stats.chunksOutput.incrementAndGet();
+            nextOutput++;
+        }
+    }
+
+    /** Viewer: a signed munro verified; its chunks may now be verified against it. */
+    void acceptMunro(SignedMunro m) {
+        munros.putIfAbsent(m.munro().baseOffset(), m);
+        liveEdge = Math.max(liveEdge, m.munro().lastChunk());
+    }
+
+    /** What to announce since the last call, merged into runs. */
+    List<ChunkRange> takeAnnouncements() {
+        List<ChunkRange> out = merge(toAnnounce);
+        toAnnounce.clear();
+        return out;
+    }
+
+    /** Viewer without peers: whether to try its seeders again now (every 2 s). */
+    boolean seedRetryDue(long now) {
+        if (role != Role.VIEWER || !channels.isEmpty() || now - lastSeedAttemptNanos <= 2_000_000_000L) {
+            return false;
+        }
+        lastSeedAttemptNanos = now;
+        return true;
+    }
+
+    void ban(InetSocketAddress peer, long until) {
+        banned.put(peer, until);
+    }
+
+    private static List<ChunkRange> merge(List<ChunkRange> ranges) {
+        if (ranges.size() <= 1) {
+            return List.copyOf(ranges);
+        }
+        List<ChunkRange> sorted = new ArrayList<>(ranges);
+        sorted.sort((a, b) -> Long.compare(a.start(), b.start()));
+        List<ChunkRange> out = new ArrayList<>();
+        ChunkRange cur = sorted.getFirst();
+        for (ChunkRange r : sorted.subList(1, sorted.size())) {
+            if (r.start() <= cur.end() + 1) {
+                cur = new ChunkRange(cur.start(), Math.max(cur.end(), r.end()));
+            } else {
+                out.add(cur);
+                cur = r;
+            }
+        }
+        out.add(cur);
         return out;
     }
 

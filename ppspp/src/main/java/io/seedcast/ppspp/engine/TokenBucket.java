@@ -1,31 +1,27 @@
 package io.seedcast.ppspp.engine;
 
-/** A byte-rate limit with a burst of one second's worth; a rate of 0 means no limit. */
+/** A rate limit in units per second with a burst of one second's worth; a rate of 0 means no limit. */
 final class TokenBucket {
     private final long rate;
     private double tokens;
     private long last;
 
-    TokenBucket(long bytesPerSecond, long nowNanos) {
-        this.rate = bytesPerSecond;
-        this.tokens = bytesPerSecond;
+    TokenBucket(long perSecond, long nowNanos) {
+        this.rate = perSecond;
+        this.tokens = perSecond;
         this.last = nowNanos;
     }
 
-    boolean tryTake(long bytes, long nowNanos) {
+    boolean tryTake(long units, long nowNanos) {
         if (rate <= 0) {
             return true;
         }
         tokens = Math.min(rate, tokens + (nowNanos - last) * rate / 1e9);
         last = nowNanos;
-        if (tokens < bytes) {
+        if (tokens < units) {
             return false;
         }
-        tokens -= bytes;
+        tokens -= units;
         return true;
-    }
-
-    boolean limited() {
-        return rate > 0;
     }
 }

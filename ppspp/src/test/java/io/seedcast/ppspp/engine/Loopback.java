@@ -23,7 +23,7 @@ final class Loopback implements AutoCloseable {
     final ConcurrentSkipListMap<Long, Long> published = new ConcurrentSkipListMap<>();
 
     PeerEngine engine(EngineConfig config) throws IOException {
-        PeerEngine e = PeerEngine.start(config, Clock.systemUTC(), m -> { });
+        PeerEngine e = PeerEngine.start(config);
         engines.add(e);
         return e;
     }

@@ -122,7 +122,7 @@ class SeederLoopTest {
     }
 
     Seeder seeder() throws Exception {
-        PeerEngine engine = PeerEngine.start(EngineConfig.source(ANY), Clock.systemUTC(), logs::add);
+        PeerEngine engine = PeerEngine.start(EngineConfig.source(ANY));
         SeederLoop loop = new SeederLoop(new SeederSettings(kafka.bootstrap(), Duration.ofSeconds(30), 1, 0, Duration.ofMillis(20)), engine, logs::add);
         Thread t = new Thread(loop, "seeder");
         t.setDaemon(true);
@@ -147,7 +147,7 @@ class SeederLoopTest {
     }
 
     LiveSwarm viewer(Output out, InetSocketAddress... peers) throws Exception {
-        PeerEngine e = PeerEngine.start(EngineConfig.defaults(ANY), Clock.systemUTC(), logs::add);
+        PeerEngine e = PeerEngine.start(EngineConfig.defaults(ANY));
         closeables.add(e);
         return e.join(key.swarmId(), params, List.of(peers), out);
     }

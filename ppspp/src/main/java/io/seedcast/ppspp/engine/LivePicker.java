@@ -1,0 +1,301 @@
+package io.seedcast.ppspp.engine;
+
+import io.seedcast.ppspp.chunk.ChunkRange;
+import io.seedcast.ppspp.integrity.IntegrityMethod;
+import io.seedcast.ppspp.live.SwarmParameters;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongPredicate;
+import java.util.random.RandomGenerator;
+
+/**
+ * Live chunk picking for one viewer, as libswift's {@code LivePiecePicker}: where to tune in, and which holder to ask
+ * for each chunk between the playout point and the newest chunk anyone announced. Each chunk is asked of one holder at
+ * a time, the least loaded, a viewer before a seeder; a request that times out is cancelled and asked again. Seeder
+ * offload: a chunk only seeders hold waits a per-chunk time for a viewer to hold it (see {@link #offloadDelay}).
+ *
+ * <p>Event-driven: it works only after something changed (a HAVE, a chunk received, a holder gone or ready) or when a
+ * request deadline or an offload wait runs out, and it passes over the chunks still waiting out their offload delay
+ * without looking at the holders unless a viewer announced something since.
+ */
+final class LivePicker<H extends LivePicker.Holder> {
+
+    /** A peer we may ask for chunks. */
+    interface Holder {
+        boolean holds(long chunk);
+
+        /** The newest chunk it announced, -1 if none. */
+        long latest();
+
+        /** The oldest chunk it holds, or {@link Long#MAX_VALUE}. */
+        long oldest();
+
+        /** One of the seeders the viewer joined through, asked only for what no viewer holds. */
+        boolean seeder();
+
+        /** Established and not choking us. */
+        boolean ready();
+    }
+
+    /** Where the picks go: REQUEST and CANCEL messages to holders (RFC 7574 §3.7, §3.8). */
+    interface Orders<H> {
+        void request(H holder, ChunkRange chunks);
+
+        void cancel(H holder, long chunk);
+    }
+
+    private record Request<H>(H holder, long deadlineNanos) {
+    }
+
+    private final SwarmParameters params;
+    private final int window;
+    private final int maxPerHolder;
+    private final long timeoutNanos;
+    private final long waitNanos;
+    private final long salt;
+    private final RandomGenerator random;
+
+    private final Map<Long, Request<H>> requested = new HashMap<>();
+    private final Map<H, Integer> load = new HashMap<>();
+    /** Chunks only seeders hold, waiting for a viewer to hold them: until when. */
+    private final Map<Long, Long> waitingUntil = new HashMap<>();
+    private boolean dirty = true;
+    private boolean viewerNews = true;
+    private long wakeAt = Long.MIN_VALUE;
+    private long reRequests;
+
+    LivePicker(SwarmParameters params, EngineConfig config, RandomGenerator random) {
+        this.params = params;
+        this.window = config.requestWindow();
+        this.maxPerHolder = config.maxRequestsPerPeer();
+        this.timeoutNanos = config.requestTimeout().toNanos();
+        this.waitNanos = config.peerFirstWait().toNanos();
+        this.random = random;
+        this.salt = random.nextLong();
+    }
+
+    /**
+     * Where a viewer starts: the first chunk of the munro holding the newest announced chunk (UMT: its signature verifies
+     * the whole munro), or a signature's worth of chunks back (Sign All); no earlier than any holder still has. -1 while
+     * nobody announced anything.
+     */
+    long tuneIn(Iterable<H> holders, long liveEdge) {
+        long edge = liveEdge;
+        long lowest = Long.MAX_VALUE;
+        for (H h : holders) {
+            edge = Math.max(edge, h.latest());
+            lowest = Math.min(lowest, h.oldest());
+        }
+        if (edge < 0) {
+            return -1;
+        }
+        long start = params.integrity() == IntegrityMethod.UNIFIED_MERKLE_TREE
+                ? params.munroOf(edge).baseOffset()
+                : Math.max(0, edge - params.chunksPerSignature() + 1);
+        return lowest == Long.MAX_VALUE ? start : Math.max(start, lowest);
+    }
+
+    /** A holder announced chunks (HAVE, or an ACK of what we sent it). */
+    void onAnnounced(H holder) {
+        dirty = true;
+        if (!holder.seeder()) {
+            viewerNews = true;
+        }
+    }
+
+    /** Chunk {@code chunk} arrived and verified: its request is done. */
+    void onReceived(long chunk) {
+        Request<H> r = requested.remove(chunk);
+        if (r != null) {
+            release(r.holder());
+        }
+        waitingUntil.remove(chunk);
+        dirty = true;
+    }
+
+    /** A holder became ready or stopped being ready (handshake done, CHOKE, UNCHOKE). */
+    void onHolderChanged() {
+        dirty = true;
+        viewerNews = true;
+    }
+
+    /** A holder is gone: what it was asked for is asked elsewhere. */
+    void onGone(H holder) {
+        requested.values().removeIf(r -> r.holder() == holder);
+        load.remove(holder);
+        dirty = true;
+    }
+
+    /** Chunks asked again after a timeout. */
+    long reRequests() {
+        return reRequests;
+    }
+
+    int outstanding(H holder) {
+        return load.getOrDefault(holder, 0);
+    }
+
+    boolean isRequested(long chunk) {
+        return requested.containsKey(chunk);
+    }
+
+    /** The time at which {@link #pick} has work even if nothing happens before. */
+    long wakeAt() {
+        return dirty ? Long.MIN_VALUE : wakeAt;
+    }
+
+    /**
+     * Asks for what the viewer lacks from {@code from} (its playout point) on: cancels requests that timed out or fell
+     * behind, then assigns each missing chunk to a holder and emits one REQUEST per run of consecutive chunks per holder.
+     */
+    void pick(List<H> holders, long from, LongPredicate have, long now, Orders<H> orders) {
+        if (!dirty && now < wakeAt) {
+            return;
+        }
+        boolean news = viewerNews;
+        dirty = false;
+        viewerNews = false;
+        wakeAt = Long.MAX_VALUE;
+        for (Iterator<Map.Entry<Long, Request<H>>> it = requested.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, Request<H>> e = it.next();
+            Request<H> r = e.getValue();
+            if (r.deadlineNanos() < now || e.getKey() < from) {
+                it.remove();
+                release(r.holder());
+                if (e.getKey() >= from) {
+                    reRequests++;
+                }
+                if (r.holder().ready()) {
+                    // RFC 7574 §3.8: tell the slow peer we asked elsewhere.
+                    orders.cancel(r.holder(), e.getKey());
+                }
+            } else {
+                wakeAt = Math.min(wakeAt, r.deadlineNanos());
+            }
+        }
+        waitingUntil.keySet().removeIf(i -> i < from);
+        List<H> ready = new ArrayList<>();
+        // A viewer is near the edge with us if what it last announced is at most two munros behind our playout point.
+        long nearEdge = from - 2L * Math.max(32, params.chunksPerSignature());
+        int viewersAtEdge = 0;
+        long newest = -1;
+        for (H h : holders) {
+            if (h.ready()) {
+                ready.add(h);
+                newest = Math.max(newest, h.latest());
+                if (!h.seeder() && h.latest() >= 0 && h.latest() >= nearEdge) {
+                    viewersAtEdge++;
+                }
+            }
+        }
+        if (ready.isEmpty()) {
+            return;
+        }
+        Map<H, ArrayDeque<Long>> picked = new LinkedHashMap<>();
+        // Nothing past the newest chunk any holder announced can be asked for: at the live edge that leaves a few chunks.
+        long end = Math.min(from + window, newest + 1);
+        for (long i = from; i < end; i++) {
+            if (have.test(i) || requested.containsKey(i)) {
+                continue;
+            }
+            Long until = waitingUntil.get(i);
+            if (until != null && !news && now < until) {
+                wakeAt = Math.min(wakeAt, until);
+                continue;
+            }
+            H best = leastLoadedHolder(ready, i);
+            if (best == null) {
+                continue;
+            }
+            if (best.seeder() && waitNanos > 0) {
+                long chunk = i;
+                int k = viewersAtEdge;
+                long release = waitingUntil.computeIfAbsent(i, x -> now + offloadDelay(salt, chunk, k, waitNanos));
+                if (now < release) {
+                    wakeAt = Math.min(wakeAt, release);
+                    continue;
+                }
+            }
+            waitingUntil.remove(i);
+            requested.put(i, new Request<>(best, now + timeoutNanos));
+            load.merge(best, 1, Integer::sum);
+            wakeAt = Math.min(wakeAt, now + timeoutNanos);
+            picked.computeIfAbsent(best, x -> new ArrayDeque<>()).add(i);
+        }
+        for (Map.Entry<H, ArrayDeque<Long>> e : picked.entrySet()) {
+            ArrayDeque<Long> q = e.getValue();
+            while (!q.isEmpty()) {
+                long first = q.poll();
+                long last = first;
+                while (!q.isEmpty() && q.peek() == last + 1) {
+                    last = q.poll();
+                }
+                orders.request(e.getKey(), new ChunkRange(first, last));
+            }
+        }
+    }
+
+    /** The holder of chunk {@code i} with the fewest outstanding requests, ties broken at random; a viewer if any viewer has it. */
+    private H leastLoadedHolder(List<H> ready, long i) {
+        H bestViewer = null;
+        H bestSeeder = null;
+        int viewerLoad = Integer.MAX_VALUE;
+        int seederLoad = Integer.MAX_VALUE;
+        int viewerTies = 0;
+        int seederTies = 0;
+        for (H h : ready) {
+            int l = outstanding(h);
+            if (l >= maxPerHolder || (h.seeder() ? bestViewer != null || l > seederLoad : l > viewerLoad) || !h.holds(i)) {
+                continue;
+            }
+            if (h.seeder()) {
+                if (l < seederLoad) {
+                    bestSeeder = h;
+                    seederLoad = l;
+                    seederTies = 1;
+                } else if (random.nextInt(++seederTies) == 0) {
+                    bestSeeder = h;
+                }
+            } else if (l < viewerLoad) {
+                bestViewer = h;
+                viewerLoad = l;
+                viewerTies = 1;
+            } else if (random.nextInt(++viewerTies) == 0) {
+                bestViewer = h;
+            }
+        }
+        return bestViewer != null ? bestViewer : bestSeeder;
+    }
+
+    private void release(H holder) {
+        load.computeIfPresent(holder, (k, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /**
+     * Seeder offload: how long to wait for chunk {@code i} to reach us from a viewer before taking it from a seeder. With k
+     * viewers near the edge, a viewer fetches about one chunk in k + 1 first-hand (no wait); for the rest it waits a time
+     * spread evenly over [0, {@code wait}). Each viewer draws from its own salt, so per chunk one viewer of the swarm tends
+     * to fetch at once, and whoever would fetch later finds the chunk at a viewer first: the seeders send each chunk about
+     * once per neighbourhood instead of once per viewer, and a chunk nobody took first-hand costs about wait / (k + 2).
+     */
+    static long offloadDelay(long salt, long i, int peers, long wait) {
+        if (wait <= 0 || peers <= 0) {
+            return 0;
+        }
+        double u = (mix(salt + i) >>> 11) * 0x1.0p-53;
+        double firstHand = 1.0 / (peers + 1);
+        return u < firstHand ? 0 : (long) (wait * (u - firstHand) / (1 - firstHand));
+    }
+
+    /** SplitMix64's finaliser: spreads consecutive chunk indices over all residues. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+}

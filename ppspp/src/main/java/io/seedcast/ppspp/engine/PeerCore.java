@@ -1,0 +1,754 @@
+package io.seedcast.ppspp.engine;
+
+import io.seedcast.ppspp.Bytes;
+import io.seedcast.ppspp.chunk.Bin;
+import io.seedcast.ppspp.chunk.ByteRange;
+import io.seedcast.ppspp.chunk.ChunkRange;
+import io.seedcast.ppspp.chunk.ChunkSpec;
+import io.seedcast.ppspp.integrity.IntegrityMethod;
+import io.seedcast.ppspp.keys.SwarmId;
+import io.seedcast.ppspp.keys.SwarmKeyPair;
+import io.seedcast.ppspp.live.LiveVerifier;
+import io.seedcast.ppspp.live.SignedMunro;
+import io.seedcast.ppspp.live.SwarmParameters;
+import io.seedcast.ppspp.wire.Ack;
+import io.seedcast.ppspp.wire.Cancel;
+import io.seedcast.ppspp.wire.Choke;
+import io.seedcast.ppspp.wire.Data;
+import io.seedcast.ppspp.wire.Datagram;
+import io.seedcast.ppspp.wire.DatagramCodec;
+import io.seedcast.ppspp.wire.DecodeResult;
+import io.seedcast.ppspp.wire.Handshake;
+import io.seedcast.ppspp.wire.Have;
+import io.seedcast.ppspp.wire.Integrity;
+import io.seedcast.ppspp.wire.Message;
+import io.seedcast.ppspp.wire.PexReq;
+import io.seedcast.ppspp.wire.PexResCert;
+import io.seedcast.ppspp.wire.PexResV4;
+import io.seedcast.ppspp.wire.PexResV6;
+import io.seedcast.ppspp.wire.ProtocolOptions;
+import io.seedcast.ppspp.wire.Request;
+import io.seedcast.ppspp.wire.SignedIntegrity;
+import io.seedcast.ppspp.wire.Unchoke;
+import io.seedcast.ppspp.wire.WireContext;
+import java.lang.System.Logger.Level;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import java.util.random.RandomGenerator;
+
+/**
+ * The PPSPP peer as a state machine with no socket, no thread and no clock of its own: datagrams come in through
+ * {@link #onDatagram} with the time, timers through {@link #onTick}, and datagrams go out through a {@link Transport}.
+ * Many swarms and channels are multiplexed on it. It runs the handshake with return routability, HAVE/REQUEST/DATA/ACK
+ * with INTEGRITY and SIGNED_INTEGRITY packed as the RFC orders them, live chunk picking ({@link LivePicker}), LEDBAT
+ * and RTT per channel ({@link SendState}), PEX, keepalives and dead-peer detection. Viewers verify every chunk before
+ * keeping, playing or forwarding it, and drop a peer that sends a bad chunk, hash or signature.
+ *
+ * <p>{@link PeerEngine} runs it on a UDP socket; a simulated network runs many of them on a virtual clock.
+ */
+// RFC 7574 §3, §8, §12
+public final class PeerCore {
+
+    private static final System.Logger LOG = System.getLogger(PeerCore.class.getName());
+
+    /** How often {@link #onTick} wants to be called. */
+    public static final long TICK_NANOS = 5_000_000;
+    static final long HANDSHAKE_RETRY_NANOS = 1_000_000_000;
+    static final int HANDSHAKE_ATTEMPTS = 8;
+    static final long BAN_NANOS = 300_000_000_000L;
+
+    /** Sends one datagram. */
+    @FunctionalInterface
+    public interface Transport {
+        void send(ByteBuffer datagram, InetSocketAddress to);
+    }
+
+    /** The thread (or simulation) the core runs on: public methods of {@link LiveSwarm} hand their work to it. */
+    public interface Loop {
+        /** Runs {@code task} on the core's thread, later. */
+        void execute(Runnable task);
+
+        /** Runs {@code task} on the core's thread and returns its result. */
+        <T> T call(Supplier<T> task);
+
+        /** The core's monotonic time in nanos, as passed to {@link #onTick}. */
+        long nanoTime();
+    }
+
+    final EngineConfig config;
+    final Clock clock;
+    final Loop loop;
+    private final Transport transport;
+    private final InetSocketAddress localAddress;
+    private final RandomGenerator random;
+    private final ByteBuffer sendBuffer = ByteBuffer.allocate(65_536);
+
+    private final Map<Bytes, LiveSwarm> swarms = new HashMap<>();
+    private final Map<Integer, Channel> channels = new HashMap<>();
+    private final HandshakeGate gate;
+    private volatile UnaryOperator<Datagram> outboundFilter = UnaryOperator.identity();
+
+    public final AtomicLong malformedDatagrams = new AtomicLong();
+    public final AtomicLong handshakesAccepted = new AtomicLong();
+    public final AtomicLong handshakesRefused = new AtomicLong();
+    public final AtomicLong datagramsSent = new AtomicLong();
+    public final AtomicLong bytesSent = new AtomicLong();
+    /** Times a peer's upload limit held back a chunk it asked for. */
+    public final AtomicLong uploadLimitHits = new AtomicLong();
+
+    /**
+     * @param clock   wall time, for signatures' timestamps and ACK delay samples
+     * @param local   our own address (we never connect to it)
+     * @param random  channel IDs and picking salts: a {@link java.security.SecureRandom} on a network, a seeded one in a simulation
+     */
+    public PeerCore(EngineConfig config, Clock clock, InetSocketAddress local, Transport transport, Loop loop,
+            RandomGenerator random, long now) {
+        this.config = config;
+        this.clock = clock;
+        this.localAddress = local;
+        this.transport = transport;
+        this.loop = loop;
+        this.random = random;
+        this.gate = new HandshakeGate(config.maxPendingHandshakes(), config.handshakesPerSecond(),
+                config.handshakeTimeout().toNanos(), now);
+    }
+
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    /** Starts serving a live swarm as its source. */
+    public LiveSwarm addSource(SwarmParameters params, SwarmKeyPair key) {
+        LiveSwarm s = new LiveSwarm(this, params, key, loop.nanoTime());
+        loop.call(() -> swarms.put(s.id.encoded(), s));
+        return s;
+    }
+
+    /** Serves a live swarm signed elsewhere, as a seeder does: chunks come in through {@link LiveSwarm#offerMunro} or {@link LiveSwarm#offerSigned}. */
+    public LiveSwarm addRelay(SwarmId id, SwarmParameters params) {
+        LiveSwarm s = new LiveSwarm(this, id, params, loop.nanoTime());
+        loop.call(() -> swarms.put(s.id.encoded(), s));
+        return s;
+    }
+
+    /** Joins a live swarm as a viewer through the given peers; verified chunks reach {@code sink} in order. */
+    public LiveSwarm join(SwarmId id, SwarmParameters params, List<InetSocketAddress> peers, ChunkSink sink) {
+        LiveSwarm s = new LiveSwarm(this, id, params, peers, sink, loop.nanoTime());
+        loop.call(() -> {
+            swarms.put(id.encoded(), s);
+            long now = loop.nanoTime();
+            for (InetSocketAddress p : peers) {
+                connect(s, p, now);
+            }
+            return null;
+        });
+        return s;
+    }
+
+    /** Unconfirmed handshakes right now (for tests and metrics). */
+    public int pendingHandshakes() {
+        return loop.call(gate::size);
+    }
+
+    /** Fault injection for tests: every datagram we send passes through {@code filter} first. */
+    void setOutboundFilter(UnaryOperator<Datagram> filter) {
+        outboundFilter = filter;
+    }
+
+    /** Leaves every swarm, closing its channels politely. On the core's thread. */
+    public void closeAll() {
+        for (LiveSwarm s : new ArrayList<>(swarms.values())) {
+            removeSwarm(s);
+        }
+    }
+
+    void removeSwarm(LiveSwarm s) {
+        for (Channel c : new ArrayList<>(s.channels)) {
+            drop(c, PeerDropReason.SHUTDOWN);
+        }
+        swarms.remove(s.id.encoded());
+    }
+
+    RandomGenerator newRandom() {
+        return new SplittableRandom(random.nextLong());
+    }
+
+    // Datagrams in.
+
+    /** One datagram from {@code from}, received at {@code now}. Never throws for what the bytes say. */
+    public void onDatagram(ByteBuffer buf, InetSocketAddress from, long now) {
+        if (buf.remaining() < 4) {
+            malformedDatagrams.incrementAndGet();
+            return;
+        }
+        int channelId = buf.getInt(buf.position());
+        if (channelId == 0) {
+            onFirstDatagram(buf, from, now);
+            return;
+        }
+        Channel c = channels.get(channelId);
+        if (c == null) {
+            HandshakeGate.Pending p = gate.confirm(channelId, from);
+            if (p == null || !swarms.containsValue(p.swarm())) {
+                return;
+            }
+            // The third datagram: the peer is where it said it was (RFC 7574 §3.1.1, §12.1).
+            c = new Channel(p.localId(), from, p.swarm(), false, config, now);
+            c.establish(p.remoteId(), p.peerWindow());
+            channels.put(c.localId, c);
+            p.swarm().channels.add(c);
+            p.swarm().stats.peers.set(p.swarm().channels.size());
+            handshakesAccepted.incrementAndGet();
+            onEstablished(c, now);
+        } else if (!c.remote.equals(from)) {
+            return;
+        }
+        DecodeResult r = DatagramCodec.decode(buf, c.swarm.context);
+        if (r instanceof DecodeResult.Malformed m) {
+            malformedDatagrams.incrementAndGet();
+            LOG.log(Level.DEBUG, "from {0}: {1}", from, m.error());
+            return;
+        }
+        c.received(now);
+        c.swarm.stats.datagramsIn.incrementAndGet();
+        onMessages(c, ((DecodeResult.Decoded) r).datagram().messages(), now);
+        flush(c, now);
+    }
+
+    /** A datagram to channel 0: someone opens a channel. Answer it with one small datagram, keep a little state, no more. */
+    private void onFirstDatagram(ByteBuffer buf, InetSocketAddress from, long now) {
+        DecodeResult r = DatagramCodec.decode(buf, WireContext.DEFAULT);
+        if (!(r instanceof DecodeResult.Decoded d) || d.datagram().messages().isEmpty()
+                || !(d.datagram().messages().getFirst() instanceof Handshake h) || h.isClose()) {
+            malformedDatagrams.incrementAndGet();
+            return;
+        }
+        byte[] known = gate.replyTo(from, h.sourceChannel());
+        if (known != null) {
+            // A retransmitted first HANDSHAKE: same answer, no new state (RFC 7574 §8.2).
+            sendRaw(known, from);
+            return;
+        }
+        ProtocolOptions o = h.options();
+        LiveSwarm swarm = o.swarmId() == null ? null : swarms.get(o.swarmId());
+        String refusal = swarm == null ? "unknown swarm" : incompatible(swarm, o);
+        if (refusal == null && swarm.isBanned(from, now)) {
+            refusal = "banned peer";
+        }
+        if (refusal == null && (swarm.channels.size() >= config.maxPeersPerSwarm() || channels.size() >= config.maxPeers())) {
+            refusal = "peer limit reached";
+        }
+        if (refusal == null) {
+            refusal = gate.admit(from, now);
+        }
+        if (refusal != null) {
+            handshakesRefused.incrementAndGet();
+            LOG.log(Level.TRACE, "handshake from {0} refused: {1}", from, refusal);
+            return;
+        }
+        int localId = newChannelId();
+        List<Message> reply = new ArrayList<>();
+        reply.add(new Handshake(localId, swarm.params.handshakeOptions(swarm.id, false)));
+        if (!swarm.have().isEmpty()) {
+            // Minor payload is allowed in the second datagram (RFC 7574 §3.1.1).
+            reply.add(new Have(swarm.have().runAt(swarm.have().last())));
+        }
+        byte[] bytes = DatagramCodec.encode(new Datagram(h.sourceChannel(), reply), swarm.context);
+        gate.remember(new HandshakeGate.Pending(localId, h.sourceChannel(), from, swarm, now, o.liveDiscardWindow(), bytes));
+        sendRaw(bytes, from);
+    }
+
+    private static String incompatible(LiveSwarm s, ProtocolOptions o) {
+        Integer min = o.minimumVersion();
+        Integer max = o.version();
+        if ((min != null && min > SwarmParameters.PROTOCOL_VERSION) || (max != null && max < SwarmParameters.PROTOCOL_VERSION)) {
+            return "protocol version";
+        }
+        if (o.integrityMethod() != null && o.integrityMethod() != s.params.integrity()) {
+            return "integrity method";
+        }
+        if (o.liveSignatureAlgorithm() != null && o.liveSignatureAlgorithm() != s.params.algorithm()) {
+            return "signature algorithm";
+        }
+        if (o.addressing() != null && o.addressing() != s.params.addressing()) {
+            return "chunk addressing";
+        }
+        if (o.merkleHashFunction() != null && s.params.integrity() == IntegrityMethod.UNIFIED_MERKLE_TREE && o.merkleHashFunction() != s.params.hash()) {
+            return "hash function";
+        }
+        if (o.chunkSize() != null && o.chunkSize() != s.params.chunkSize()) {
+            return "chunk size";
+        }
+        return null;
+    }
+
+    private int newChannelId() {
+        while (true) {
+            int id = random.nextInt();
+            if (id != 0 && !channels.containsKey(id) && !gate.holds(id)) {
+                return id;
+            }
+        }
+    }
+
+    void connect(LiveSwarm s, InetSocketAddress peer, long now) {
+        if (s.isBanned(peer, now) || peer.equals(localAddress)) {
+            return;
+        }
+        for (Channel c : s.channels) {
+            if (c.remote.equals(peer)) {
+                return;
+            }
+        }
+        if (s.channels.size() >= config.maxPeersPerSwarm() || channels.size() >= config.maxPeers()) {
+            return;
+        }
+        Channel c = new Channel(newChannelId(), peer, s, true, config, now);
+        channels.put(c.localId, c);
+        s.channels.add(c);
+        sendHandshake(c, now);
+    }
+
+    private void sendHandshake(Channel c, long now) {
+        c.handshakeSent();
+        send(c, new Datagram(0, List.of(new Handshake(c.localId, c.swarm.params.handshakeOptions(c.swarm.id, true)))), now);
+    }
+
+    // Messages.
+
+    private void onMessages(Channel c, List<Message> messages, long now) {
+        LiveSwarm s = c.swarm;
+        List<Integrity> integrities = new ArrayList<>();
+        Map<Long, SignedIntegrity> signAll = new HashMap<>();
+        for (Message m : messages) {
+            if (c.closed()) {
+                return;
+            }
+            switch (m) {
+                case Handshake h -> onHandshake(c, h, now);
+                case Have h -> chunksOf(s, h.chunks()).ifPresent(r -> announced(c, r));
+                case Ack a -> onAck(c, a, now);
+                case Integrity i -> integrities.add(i);
+                case SignedIntegrity si -> {
+                    if (s.params.integrity() == IntegrityMethod.SIGN_ALL) {
+                        chunksOf(s, si.chunks()).ifPresent(r -> signAll.put(r.start(), si));
+                    } else {
+                        onSignedMunro(c, si, integrities);
+                    }
+                }
+                case Data d -> onData(c, d, integrities, signAll, now);
+                case Request r -> {
+                    if (c.established()) {
+                        // Bounded: a peer cannot make us queue more than the window holds (RFC 7574 §12.6.6).
+                        chunksOf(s, r.chunks()).ifPresent(x -> c.queueRequested(x, config.requestWindow() * 4));
+                    }
+                }
+                case Cancel x -> chunksOf(s, x.chunks()).ifPresent(c::cancelRequested);
+                case Choke x -> choked(c, true);
+                case Unchoke x -> choked(c, false);
+                case PexReq x -> onPexRequest(c);
+                case PexResV4 p -> onPexResponse(c, p.peer(), now);
+                case PexResV6 p -> onPexResponse(c, p.peer(), now);
+                case PexResCert x -> {
+                    // Certificate-secured PEX (RFC 7574 §12.2.2) needs a tracker CA; we use the tracker itself instead.
+                }
+            }
+        }
+    }
+
+    private void announced(Channel c, ChunkRange r) {
+        c.peerHas(r.start(), r.end());
+        if (c.swarm.picker != null) {
+            c.swarm.picker.onAnnounced(c);
+        }
+    }
+
+    private void choked(Channel c, boolean choking) {
+        c.choked(choking);
+        if (c.swarm.picker != null) {
+            c.swarm.picker.onHolderChanged();
+        }
+    }
+
+    private void onHandshake(Channel c, Handshake h, long now) {
+        if (h.isClose()) {
+            drop(c, PeerDropReason.CLOSED_BY_PEER);
+            return;
+        }
+        if (c.awaitingHandshake()) {
+            String refusal = incompatible(c.swarm, h.options());
+            if (refusal != null) {
+                LOG.log(Level.WARNING, "peer {0} refused: its {1} differs from the swarm''s", c.remote, refusal);
+                drop(c, PeerDropReason.MALFORMED);
+                return;
+            }
+            c.establish(h.sourceChannel(), h.options().liveDiscardWindow());
+            c.swarm.stats.peers.set(c.swarm.channels.size());
+            onEstablished(c, now);
+        }
+    }
+
+    /** The channel is confirmed both ways: send what the third (or fourth) datagram carries. */
+    private void onEstablished(Channel c, long now) {
+        LiveSwarm s = c.swarm;
+        if (!s.have().isEmpty()) {
+            c.queue(new Have(s.have().runAt(s.have().last())));
+        }
+        if (s.role.fetches()) {
+            s.picker.onHolderChanged();
+            if (c.initiator) {
+                c.queue(PexReq.INSTANCE);
+            }
+        }
+        // Secure tune-in: our rightmost signed munro (RFC 7574 §6.1.2.4).
+        s.rightmostMunro().ifPresent(m -> sendMunro(c, m, now));
+        if (c.outbox().isEmpty()) {
+            send(c, Datagram.keepalive(c.remoteId()), now);
+        }
+        flush(c, now);
+    }
+
+    private void sendMunro(Channel c, SignedMunro m, long now) {
+        if (c.peerHasAny(m.munro().chunks()) || !c.munroDue(m.munro().value(), now)) {
+            return;
+        }
+        c.queue(m.integrity());
+        c.queue(m.signedIntegrity());
+    }
+
+    private void onSignedMunro(Channel c, SignedIntegrity si, List<Integrity> integrities) {
+        LiveSwarm s = c.swarm;
+        if (!s.role.fetches()) {
+            return;
+        }
+        Integrity hash = null;
+        for (Integrity i : integrities) {
+            if (i.chunks().equals(si.chunks())) {
+                hash = i;
+            }
+        }
+        if (hash == null) {
+            return;
+        }
+        Bytes munroHash = hash.hash();
+        LiveVerifier.Verdict v = s.verifier.acceptMunro(hash, si);
+        switch (v) {
+            case VERIFIED -> chunksOf(s, si.chunks()).ifPresent(r ->
+                    s.acceptMunro(new SignedMunro(r.toBin(), munroHash, si.timestamp(), si.signature())));
+            case STALE, FROM_THE_FUTURE -> s.stats.staleSignatures.incrementAndGet();
+            case BAD_SIGNATURE, BAD_HASH -> reject(c, PeerDropReason.BAD_SIGNATURE, "a signed munro that does not verify");
+            default -> {
+                // Not a munro of this swarm: ignore the message, as RFC 7574 §5.3 says of what cannot be processed.
+            }
+        }
+    }
+
+    private void onData(Channel c, Data d, List<Integrity> integrities, Map<Long, SignedIntegrity> signAll, long now) {
+        LiveSwarm s = c.swarm;
+        Optional<ChunkRange> range = chunksOf(s, d.chunks());
+        if (range.isEmpty() || range.get().count() != 1) {
+            return;
+        }
+        long index = range.get().start();
+        // The ACK's one-way delay sample feeds the sender's LEDBAT (RFC 7574 §8.7).
+        c.queue(new Ack(d.chunks(), nowMicros() - d.timestampMicros()));
+        if (!s.role.fetches() || !s.wants(index)) {
+            return;
+        }
+        byte[] payload = d.payload().toArray();
+        LiveVerifier.Verdict v;
+        SignedIntegrity sig = null;
+        if (s.params.integrity() == IntegrityMethod.SIGN_ALL) {
+            sig = signAll.get(index);
+            v = sig == null ? LiveVerifier.Verdict.MISSING_HASH : s.verifier.verifySignAll(index, payload, sig);
+        } else {
+            v = s.verifier.verifyChunk(index, payload, 0, payload.length, integrities);
+        }
+        switch (v) {
+            case VERIFIED -> {
+                s.stats.chunksVerified.incrementAndGet();
+                s.stats.bytesIn.addAndGet(payload.length);
+                if (!c.seeder()) {
+                    s.stats.bytesFromPeers.addAndGet(payload.length);
+                }
+                s.stats.firstChunkNanos.compareAndSet(-1, now - s.joinedNanos);
+                s.accept(index, payload, sig);
+            }
+            case BAD_CHUNK, BAD_SIGNATURE, BAD_HASH -> {
+                s.stats.chunksRejected.incrementAndGet();
+                reject(c, v == LiveVerifier.Verdict.BAD_CHUNK ? PeerDropReason.BAD_CHUNK : PeerDropReason.BAD_SIGNATURE,
+                        "chunk " + index + " that does not verify (" + v + ")");
+            }
+            case STALE, FROM_THE_FUTURE -> s.stats.staleSignatures.incrementAndGet();
+            default -> {
+                // Missing munro or uncle: drop the message; the request times out and is asked again.
+            }
+        }
+    }
+
+    private void reject(Channel c, PeerDropReason reason, String what) {
+        LOG.log(Level.WARNING, "dropping peer {0} of swarm {1}: it sent {2}", c.remote, c.swarm.id, what);
+        c.swarm.ban(c.remote, loop.nanoTime() + BAN_NANOS);
+        drop(c, reason);
+    }
+
+    private void onAck(Channel c, Ack a, long now) {
+        Optional<ChunkRange> r = chunksOf(c.swarm, a.chunks());
+        if (r.isEmpty()) {
+            return;
+        }
+        announced(c, r.get());
+        long acked = 0;
+        for (long i = r.get().start(); i <= r.get().end() && i - r.get().start() < 4096; i++) {
+            acked += c.sending.onAcked(i, now);
+        }
+        c.sending.onDelaySample(a.oneWayDelayMicros(), acked, nowMicros());
+    }
+
+    // RFC 7574 §3.10, §12.2.3
+    private void onPexRequest(Channel c) {
+        LiveSwarm s = c.swarm;
+        if (!config.pexToUntrusted() && !config.trustedPeers().contains(c.remote.getAddress())) {
+            return;
+        }
+        boolean requesterPrivate = isPrivate(c.remote.getAddress());
+        int sent = 0;
+        for (Channel other : s.channels) {
+            if (other == c || !other.established() || sent >= 16) {
+                continue;
+            }
+            InetAddress a = other.remote.getAddress();
+            // Do not leak private addresses to peers outside (RFC 7574 §8.13).
+            if (!requesterPrivate && isPrivate(a)) {
+                continue;
+            }
+            c.queue(a instanceof Inet4Address ? new PexResV4(other.remote) : new PexResV6(other.remote));
+            sent++;
+        }
+    }
+
+    private static boolean isPrivate(InetAddress a) {
+        return a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isLoopbackAddress() || a.isMulticastAddress()
+                || (a.getAddress().length == 16 && (a.getAddress()[0] & 0xFE) == 0xFC);
+    }
+
+    private void onPexResponse(Channel c, InetSocketAddress peer, long now) {
+        LiveSwarm s = c.swarm;
+        if (s.role.fetches() && s.channels.size() < Math.min(config.maxPeersPerSwarm(), 16)) {
+            connect(s, peer, now);
+        }
+    }
+
+    /** The chunk range a specification denotes in this swarm, if it is a sane one. */
+    private static Optional<ChunkRange> chunksOf(LiveSwarm s, ChunkSpec spec) {
+        return switch (spec) {
+            case Bin b -> b.isNone() ? Optional.empty() : Optional.of(b.chunks());
+            case ChunkRange r -> Optional.of(r);
+            case ByteRange r -> Optional.of(r.toChunkRange(s.params.chunkSize()));
+        };
+    }
+
+    // Timers and sending.
+
+    /** The timer: call every {@link #TICK_NANOS} or so. */
+    public void onTick(long now) {
+        gate.expire(now);
+        for (LiveSwarm s : new ArrayList<>(swarms.values())) {
+            s.forgetBehindWindow();
+            if (s.role.fetches()) {
+                pick(s, now);
+                if (s.seedRetryDue(now)) {
+                    for (InetSocketAddress p : s.seeds()) {
+                        connect(s, p, now);
+                    }
+                }
+            }
+            List<ChunkRange> announce = s.takeAnnouncements();
+            for (Channel c : new ArrayList<>(s.channels)) {
+                if (!c.established()) {
+                    if (c.idleFor(now) > HANDSHAKE_RETRY_NANOS) {
+                        if (c.handshakeAttempts() >= HANDSHAKE_ATTEMPTS) {
+                            drop(c, PeerDropReason.TIMEOUT);
+                        } else {
+                            sendHandshake(c, now);
+                        }
+                    }
+                    continue;
+                }
+                if (c.silentFor(now) > config.peerTimeout().toNanos()) {
+                    drop(c, PeerDropReason.TIMEOUT);
+                    continue;
+                }
+                for (ChunkRange r : announce) {
+                    if (!c.peerHasAll(r)) {
+                        c.queue(new Have(r));
+                    }
+                }
+                if (!s.role.fetches() && s.params.integrity() == IntegrityMethod.UNIFIED_MERKLE_TREE && !announce.isEmpty()) {
+                    s.rightmostMunro().ifPresent(m -> sendMunro(c, m, now));
+                }
+                c.sending.expire(now, nowMicros());
+                sendData(c, now);
+                flush(c, now);
+                if (c.idleFor(now) > config.keepaliveInterval().toNanos()) {
+                    // RFC 7574 §3.12, §8.14
+                    send(c, Datagram.keepalive(c.remoteId()), now);
+                }
+            }
+        }
+    }
+
+    /** Tunes in when it can, then lets the picker ask for what is missing. */
+    private void pick(LiveSwarm s, long now) {
+        if (s.nextOutput() < 0) {
+            long start = s.picker.tuneIn(s.channels, s.liveEdge());
+            if (start < 0) {
+                return;
+            }
+            s.tuneIn(start);
+        }
+        s.picker.pick(s.channels, s.nextOutput(), s.have()::contains, now, new LivePicker.Orders<>() {
+            @Override
+            public void request(Channel holder, ChunkRange chunks) {
+                holder.queue(new Request(chunks));
+            }
+
+            @Override
+            public void cancel(Channel holder, long chunk) {
+                holder.queue(new Cancel(ChunkRange.single(chunk)));
+            }
+        });
+    }
+
+    /** Answers queued requests while LEDBAT's window and the upload limit allow, INTEGRITY before DATA (RFC 7574 §5.4, §6.1.2.3). */
+    private void sendData(Channel c, long now) {
+        LiveSwarm s = c.swarm;
+        var it = c.sendQueue();
+        while (it.hasNext() && c.sending.windowOpen(config.maxDatagram())) {
+            long index = it.next();
+            byte[] data = s.chunk(index);
+            if (data == null) {
+                it.remove();
+                continue;
+            }
+            if (!c.upload.tryTake(data.length, now)) {
+                uploadLimitHits.incrementAndGet();
+                return;
+            }
+            it.remove();
+            if (s.params.integrity() == IntegrityMethod.UNIFIED_MERKLE_TREE) {
+                Optional<SignedMunro> m = s.munroFor(index);
+                List<Integrity> uncles = s.unclesFor(index, c.peerHas());
+                if (m.isEmpty() || uncles == null) {
+                    continue;
+                }
+                sendMunro(c, m.get(), now);
+                uncles.forEach(c::queue);
+            } else {
+                SignedIntegrity sig = s.signatureOf(index);
+                if (sig == null) {
+                    continue;
+                }
+                c.queue(sig);
+            }
+            c.queue(new Data(ChunkRange.single(index), nowMicros(), Bytes.of(data)));
+            c.sending.onSent(index, data.length, now);
+            s.stats.chunksServed.incrementAndGet();
+            s.stats.bytesOut.addAndGet(data.length);
+            flush(c, now);
+        }
+    }
+
+    /** Sends the channel's queued messages, packed into as few datagrams as fit, a DATA always last in its datagram. */
+    private void flush(Channel c, long now) {
+        List<Message> outbox = c.outbox();
+        if (outbox.isEmpty() || !c.established()) {
+            return;
+        }
+        List<Message> batch = new ArrayList<>();
+        int size = 4;
+        WireContext ctx = c.swarm.context;
+        for (Message m : outbox) {
+            int len = m.encodedLength(ctx);
+            if (!batch.isEmpty() && size + len > config.maxDatagram()) {
+                send(c, new Datagram(c.remoteId(), batch), now);
+                batch = new ArrayList<>();
+                size = 4;
+            }
+            batch.add(m);
+            size += len;
+            if (m instanceof Data) {
+                send(c, new Datagram(c.remoteId(), batch), now);
+                batch = new ArrayList<>();
+                size = 4;
+            }
+        }
+        if (!batch.isEmpty()) {
+            send(c, new Datagram(c.remoteId(), batch), now);
+        }
+        outbox.clear();
+    }
+
+    private void send(Channel c, Datagram d, long now) {
+        Datagram out = outboundFilter.apply(d);
+        if (out == null) {
+            return;
+        }
+        sendBuffer.clear();
+        DatagramCodec.encode(out, c.swarm.context, sendBuffer);
+        sendBuffer.flip();
+        int n = sendBuffer.remaining();
+        transport.send(sendBuffer, c.remote);
+        datagramsSent.incrementAndGet();
+        bytesSent.addAndGet(n);
+        c.swarm.stats.datagramsOut.incrementAndGet();
+        c.sent(now);
+    }
+
+    private void sendRaw(byte[] bytes, InetSocketAddress to) {
+        transport.send(ByteBuffer.wrap(bytes), to);
+        datagramsSent.incrementAndGet();
+        bytesSent.addAndGet(bytes.length);
+    }
+
+    void drop(Channel c, PeerDropReason reason) {
+        if (c.closed()) {
+            return;
+        }
+        if (c.established() && reason != PeerDropReason.CLOSED_BY_PEER && reason != PeerDropReason.TIMEOUT) {
+            // The closing HANDSHAKE (RFC 7574 §8.4).
+            c.outbox().clear();
+            send(c, Datagram.of(c.remoteId(), Handshake.close(SwarmParameters.PROTOCOL_VERSION)), loop.nanoTime());
+        }
+        c.close();
+        channels.remove(c.localId);
+        LiveSwarm s = c.swarm;
+        s.channels.remove(c);
+        s.stats.peers.set(s.channels.size());
+        if (reason != PeerDropReason.SHUTDOWN && reason != PeerDropReason.CLOSED_BY_PEER) {
+            s.stats.peersDropped.incrementAndGet();
+        }
+        if (s.picker != null) {
+            s.picker.onGone(c);
+        }
+    }
+
+    /** Wall time in microseconds from the injected clock: DATA timestamps and ACK delay samples (RFC 7574 §8.6, §8.7). */
+    long nowMicros() {
+        Instant t = clock.instant();
+        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
+    }
+}

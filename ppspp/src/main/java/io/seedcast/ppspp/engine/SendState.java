@@ -1,0 +1,125 @@
+package io.seedcast.ppspp.engine;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The sending side of one channel: the chunks sent and not yet acknowledged, the round-trip time and retransmission
+ * timeout estimated from their ACKs (RFC 6298), and the LEDBAT window that bounds what may be in flight (RFC 6817). A
+ * chunk unacknowledged after the RTO counts as lost: it leaves the flight and LEDBAT halves its window.
+ */
+// RFC 7574 §8.7, §8.15; RFC 6298 §2, §3; RFC 6817 §2.4.2
+final class SendState {
+
+    /** RFC 6298 §2.1: the RTO before any sample. */
+    static final long INITIAL_RTO_NANOS = 1_000_000_000L;
+    /**
+     * RFC 6298 §2.4 asks for at least 1 s; for live media that is a whole second of a viewer's buffer, so we floor at
+     * 200 ms as Linux TCP does. A late ACK after that costs one halving of the window, not a stall.
+     */
+    static final long MIN_RTO_NANOS = 200_000_000L;
+    static final long MAX_RTO_NANOS = 3_000_000_000L;
+
+    private record Sent(long atNanos, int bytes, boolean resent) {
+    }
+
+    private final LinkedHashMap<Long, Sent> inflight = new LinkedHashMap<>();
+    private long inflightBytes;
+    private long srttNanos = -1;
+    private long rttvarNanos;
+    private long rtoNanos = INITIAL_RTO_NANOS;
+    private long lost;
+    final Ledbat ledbat;
+
+    SendState(Ledbat ledbat) {
+        this.ledbat = ledbat;
+    }
+
+    /** Whether the window leaves room for another datagram of {@code mss} bytes (one is always allowed in flight). */
+    boolean windowOpen(int mss) {
+        return inflightBytes < Math.max(ledbat.window(), mss);
+    }
+
+    void onSent(long chunk, int bytes, long now) {
+        Sent before = inflight.remove(chunk);
+        if (before != null) {
+            inflightBytes -= before.bytes();
+        }
+        inflight.put(chunk, new Sent(now, bytes, before != null));
+        inflightBytes += bytes;
+    }
+
+    /** An ACK for {@code chunk}: the bytes it takes out of flight (0 if it was not in flight). */
+    long onAcked(long chunk, long now) {
+        Sent s = inflight.remove(chunk);
+        if (s == null) {
+            return 0;
+        }
+        inflightBytes -= s.bytes();
+        if (!s.resent()) {
+            // Karn's rule (RFC 6298 §3): no sample from a chunk sent twice, its ACK is ambiguous.
+            sample(now - s.atNanos());
+        }
+        return s.bytes();
+    }
+
+    /** Feeds LEDBAT an ACK's one-way delay for {@code ackedBytes} (RFC 7574 §8.7). */
+    void onDelaySample(long oneWayDelayMicros, long ackedBytes, long nowMicros) {
+        if (ackedBytes > 0) {
+            ledbat.onAck(oneWayDelayMicros, ackedBytes, inflightBytes + ackedBytes, nowMicros);
+        }
+    }
+
+    /** Takes what has been in flight longer than the RTO out of flight as lost; returns how many. */
+    int expire(long now, long nowMicros) {
+        int n = 0;
+        for (Iterator<Map.Entry<Long, Sent>> it = inflight.entrySet().iterator(); it.hasNext(); ) {
+            Sent s = it.next().getValue();
+            if (now - s.atNanos() <= rtoNanos) {
+                break; // sent in order: the rest are younger
+            }
+            it.remove();
+            inflightBytes -= s.bytes();
+            n++;
+        }
+        if (n > 0) {
+            lost += n;
+            ledbat.onLoss(nowMicros, srttMicros());
+        }
+        return n;
+    }
+
+    private void sample(long rtt) {
+        rtt = Math.max(rtt, 1);
+        if (srttNanos < 0) {
+            srttNanos = rtt;
+            rttvarNanos = rtt / 2;
+        } else {
+            rttvarNanos = (3 * rttvarNanos + Math.abs(srttNanos - rtt)) / 4;
+            srttNanos = (7 * srttNanos + rtt) / 8;
+        }
+        rtoNanos = Math.min(MAX_RTO_NANOS, Math.max(MIN_RTO_NANOS, srttNanos + 4 * rttvarNanos));
+    }
+
+    /** The smoothed RTT in microseconds, 100 ms before the first sample. */
+    long srttMicros() {
+        return srttNanos < 0 ? 100_000 : srttNanos / 1000;
+    }
+
+    long rtoNanos() {
+        return rtoNanos;
+    }
+
+    long inflightBytes() {
+        return inflightBytes;
+    }
+
+    int inflightChunks() {
+        return inflight.size();
+    }
+
+    long lost() {
+        return lost;
+    }
+}
