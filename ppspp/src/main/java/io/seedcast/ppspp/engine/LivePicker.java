@@ -186,20 +186,19 @@ final class LivePicker<H extends LivePicker.Holder> {
         long newest = -1;
         for (H h : holders) {
             if (h.ready()) {
-                ready.add(h);
+                if (outstanding(h) < maxPerHolder) {
+                    ready.add(h);
+                }
                 newest = Math.max(newest, h.latest());
                 if (!h.seeder() && h.latest() >= 0 && h.latest() >= nearEdge) {
                     viewersAtEdge++;
                 }
             }
         }
-        if (ready.isEmpty()) {
-            return;
-        }
         Map<H, ArrayDeque<Long>> picked = new LinkedHashMap<>();
         // Nothing past the newest chunk any holder announced can be asked for: at the live edge that leaves a few chunks.
         long end = Math.min(from + window, newest + 1);
-        for (long i = from; i < end; i++) {
+        for (long i = from; i < end && !ready.isEmpty(); i++) {
             if (have.test(i) || requested.containsKey(i)) {
                 continue;
             }
@@ -223,7 +222,10 @@ final class LivePicker<H extends LivePicker.Holder> {
             }
             waitingUntil.remove(i);
             requested.put(i, new Request<>(best, now + timeoutNanos));
-            load.merge(best, 1, Integer::sum);
+            if (load.merge(best, 1, Integer::sum) >= maxPerHolder) {
+                // Saturated: the rest of the window need not look at it.
+                ready.remove(best);
+            }
             wakeAt = Math.min(wakeAt, now + timeoutNanos);
             picked.computeIfAbsent(best, x -> new ArrayDeque<>()).add(i);
         }
@@ -250,7 +252,7 @@ final class LivePicker<H extends LivePicker.Holder> {
         int seederTies = 0;
         for (H h : ready) {
             int l = outstanding(h);
-            if (l >= maxPerHolder || (h.seeder() ? bestViewer != null || l > seederLoad : l > viewerLoad) || !h.holds(i)) {
+            if ((h.seeder() ? bestViewer != null || l > seederLoad : l > viewerLoad) || !h.holds(i)) {
                 continue;
             }
             if (h.seeder()) {

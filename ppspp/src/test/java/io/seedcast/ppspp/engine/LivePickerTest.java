@@ -1,0 +1,209 @@
+package io.seedcast.ppspp.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.seedcast.ppspp.chunk.ChunkRange;
+import io.seedcast.ppspp.live.Profile;
+import io.seedcast.ppspp.live.SwarmParameters;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The picker alone: holders are plain objects, time is a number. */
+class LivePickerTest {
+
+    static final long MS = 1_000_000;
+    static final SwarmParameters PARAMS = SwarmParameters.defaults(Profile.RFC7574);
+
+    static final class Peer implements LivePicker.Holder {
+        final String name;
+        final boolean seeder;
+        long from = Long.MAX_VALUE;
+        long to = -1;
+        boolean ready = true;
+
+        Peer(String name, boolean seeder) {
+            this.name = name;
+            this.seeder = seeder;
+        }
+
+        Peer has(long a, long b) {
+            from = Math.min(from, a);
+            to = Math.max(to, b);
+            return this;
+        }
+
+        @Override
+        public boolean holds(long chunk) {
+            return chunk >= from && chunk <= to;
+        }
+
+        @Override
+        public long latest() {
+            return to;
+        }
+
+        @Override
+        public long oldest() {
+            return from;
+        }
+
+        @Override
+        public boolean seeder() {
+            return seeder;
+        }
+
+        @Override
+        public boolean ready() {
+            return ready;
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** What one pick ordered. */
+    static final class Recorded implements LivePicker.Orders<Peer> {
+        final List<String> requests = new ArrayList<>();
+        final List<String> cancels = new ArrayList<>();
+        final Set<Long> requested = new HashSet<>();
+
+        @Override
+        public void request(Peer holder, ChunkRange chunks) {
+            requests.add(holder + ":" + chunks.start() + "-" + chunks.end());
+            for (long i = chunks.start(); i <= chunks.end(); i++) {
+                assertTrue(requested.add(i), "chunk " + i + " asked twice in one pick");
+            }
+        }
+
+        @Override
+        public void cancel(Peer holder, long chunk) {
+            cancels.add(holder + ":" + chunk);
+        }
+    }
+
+    static LivePicker<Peer> picker(Duration peerFirstWait) {
+        EngineConfig config = EngineConfig.defaults(null).withPeerFirstWait(peerFirstWait);
+        return new LivePicker<>(PARAMS, config, new SplittableRandom(7));
+    }
+
+    static Recorded pick(LivePicker<Peer> p, List<Peer> holders, long from, Set<Long> have, long now) {
+        Recorded r = new Recorded();
+        p.pick(holders, from, have::contains, now, r);
+        return r;
+    }
+
+    @Test
+    void asksEveryMissingChunkOnceSpreadOverHoldersInRuns() {
+        LivePicker<Peer> p = picker(Duration.ZERO);
+        Peer a = new Peer("a", true).has(0, 99);
+        Peer b = new Peer("b", true).has(0, 99);
+        Recorded r = pick(p, List.of(a, b), 10, Set.of(12L), 0);
+        assertEquals(89, r.requested.size(), "10..99 but the chunk held");
+        assertFalse(r.requested.contains(12L));
+        assertEquals(89, p.outstanding(a) + p.outstanding(b));
+        assertTrue(Math.abs(p.outstanding(a) - p.outstanding(b)) <= 1, "least loaded first");
+        // Nothing changed: a second pick asks nothing again.
+        assertTrue(pick(p, List.of(a, b), 10, Set.of(12L), MS).requests.isEmpty());
+    }
+
+    @Test
+    void aViewerIsAskedBeforeASeederForWhatItHolds() {
+        LivePicker<Peer> p = picker(Duration.ZERO);
+        Peer seeder = new Peer("seeder", true).has(0, 63);
+        Peer viewer = new Peer("viewer", false).has(0, 31);
+        Recorded r = pick(p, List.of(seeder, viewer), 0, Set.of(), 0);
+        assertEquals(List.of("viewer:0-31", "seeder:32-63"), r.requests);
+    }
+
+    @Test
+    void aRequestThatTimesOutIsCancelledAndAskedAgainOfAnother() {
+        LivePicker<Peer> p = picker(Duration.ZERO);
+        Peer slow = new Peer("slow", true).has(0, 0);
+        Recorded first = pick(p, List.of(slow), 0, Set.of(), 0);
+        assertEquals(List.of("slow:0-0"), first.requests);
+        long timeout = EngineConfig.defaults(null).requestTimeout().toNanos();
+        assertEquals(timeout, p.wakeAt(), "it wakes at the deadline, not before");
+        Peer other = new Peer("other", true).has(0, 0);
+        // A holder that appears does not steal a chunk already asked for...
+        p.onAnnounced(other);
+        assertTrue(pick(p, List.of(slow, other), 0, Set.of(), timeout / 2).requests.isEmpty());
+        // ...but after the deadline the slow one gets a CANCEL and the chunk goes to whoever is least loaded.
+        Recorded again = pick(p, List.of(slow, other), 0, Set.of(), timeout + 1);
+        assertEquals(List.of("slow:0"), again.cancels);
+        assertEquals(1, again.requests.size());
+        assertEquals(1, p.reRequests());
+    }
+
+    @Test
+    void aGoneHoldersRequestsGoElsewhereAtOnce() {
+        LivePicker<Peer> p = picker(Duration.ZERO);
+        Peer a = new Peer("a", true).has(0, 9);
+        Peer b = new Peer("b", true).has(0, 9);
+        pick(p, List.of(a), 0, Set.of(), 0);
+        assertEquals(10, p.outstanding(a));
+        p.onGone(a);
+        Recorded r = pick(p, List.of(b), 0, Set.of(), MS);
+        assertEquals(List.of("b:0-9"), r.requests);
+    }
+
+    @Test
+    void aReceivedChunkFreesItsHolderForMore() {
+        EngineConfig config = EngineConfig.defaults(null).withPeerFirstWait(Duration.ZERO);
+        LivePicker<Peer> p = new LivePicker<>(PARAMS, config, new SplittableRandom(1));
+        Peer a = new Peer("a", true).has(0, 999);
+        Recorded r = pick(p, List.of(a), 0, Set.of(), 0);
+        assertEquals(config.maxRequestsPerPeer(), r.requested.size(), "no more than the per-peer limit outstanding");
+        p.onReceived(0);
+        Recorded next = pick(p, List.of(a), 1, Set.of(0L), MS);
+        assertEquals(List.of("a:" + config.maxRequestsPerPeer() + "-" + config.maxRequestsPerPeer()), next.requests);
+    }
+
+    @Test
+    void withViewersNearTheEdgeMostSeederOnlyChunksWaitForThemButNeverLongerThanTheWait() {
+        Duration wait = Duration.ofMillis(200);
+        LivePicker<Peer> p = picker(wait);
+        Peer seeder = new Peer("seeder", true).has(0, 999);
+        List<Peer> holders = new ArrayList<>(List.of(seeder));
+        for (int i = 0; i < 3; i++) {
+            holders.add(new Peer("v" + i, false).has(990, 990));
+        }
+        Recorded now = pick(p, holders, 991, Set.of(), 0);
+        // About one chunk in k + 1 = 4 is fetched first-hand; the rest wait.
+        assertTrue(now.requested.size() < 9, "most of 991..999 wait: asked " + now.requested);
+        assertTrue(p.wakeAt() > 0 && p.wakeAt() < wait.toNanos(), "it wakes when the first wait ends: " + p.wakeAt());
+        // A viewer announcing a waiting chunk gets it asked of the viewer at once.
+        long waiting = 991;
+        while (now.requested.contains(waiting)) {
+            waiting++;
+        }
+        holders.get(1).has(990, waiting);
+        p.onAnnounced(holders.get(1));
+        Recorded fromViewer = pick(p, holders, 991, Set.of(), MS);
+        assertTrue(fromViewer.requests.stream().anyMatch(s -> s.startsWith("v0:")), fromViewer.requests.toString());
+        // After the whole wait, every chunk has been asked of someone.
+        Set<Long> asked = new HashSet<>(now.requested);
+        asked.addAll(fromViewer.requested);
+        asked.addAll(pick(p, holders, 991, Set.of(), wait.toNanos() + MS).requested);
+        for (long i = 991; i <= 999; i++) {
+            assertTrue(asked.contains(i) || p.isRequested(i), "chunk " + i + " asked");
+        }
+    }
+
+    @Test
+    void tunesInAtTheMunroHoldingTheNewestChunk() {
+        LivePicker<Peer> p = picker(Duration.ZERO);
+        assertEquals(-1, p.tuneIn(List.of(new Peer("empty", true)), -1), "nothing announced: no start yet");
+        long start = p.tuneIn(List.of(new Peer("a", true).has(0, 100)), -1);
+        assertEquals(PARAMS.munroOf(100).baseOffset(), start);
+        assertTrue(start <= 100 && start > 100 - PARAMS.chunksPerSignature());
+    }
+}

@@ -1,0 +1,62 @@
+package io.seedcast.ppspp.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** RTT, RTO and what counts as lost, on plain numbers (RFC 6298). */
+class SendStateTest {
+
+    static final long MS = 1_000_000;
+
+    static SendState state() {
+        return new SendState(new Ledbat(1472, 100_000));
+    }
+
+    @Test
+    void theRtoFollowsTheMeasuredRttNotAOneSecondFloor() {
+        SendState s = state();
+        assertEquals(SendState.INITIAL_RTO_NANOS, s.rtoNanos(), "1 s before any sample (RFC 6298 §2.1)");
+        long t = 0;
+        for (long chunk = 0; chunk < 20; chunk++) {
+            s.onSent(chunk, 1024, t);
+            s.onAcked(chunk, t + 100 * MS);
+            t += 10 * MS;
+        }
+        assertEquals(100_000, s.srttMicros());
+        assertTrue(s.rtoNanos() >= 100 * MS && s.rtoNanos() < 300 * MS, "RTO near the RTT: " + s.rtoNanos() / MS + " ms");
+        // Jitter widens it through RTTVAR.
+        for (long chunk = 20; chunk < 40; chunk++) {
+            s.onSent(chunk, 1024, t);
+            s.onAcked(chunk, t + (chunk % 2 == 0 ? 60 : 140) * MS);
+            t += 10 * MS;
+        }
+        assertTrue(s.rtoNanos() > 200 * MS, "jitter widens the RTO: " + s.rtoNanos() / MS + " ms");
+    }
+
+    @Test
+    void aChunkSentTwiceGivesNoSample() {
+        SendState s = state();
+        s.onSent(1, 1024, 0);
+        s.onSent(1, 1024, 900 * MS);
+        assertEquals(1024, s.inflightBytes(), "counted once in flight");
+        assertEquals(1024, s.onAcked(1, 901 * MS));
+        assertEquals(SendState.INITIAL_RTO_NANOS, s.rtoNanos(), "Karn: an ambiguous ACK is no sample");
+    }
+
+    @Test
+    void onlyWhatOutlivesTheRtoIsLostAndTheWindowShrinks() {
+        SendState s = state();
+        s.onSent(0, 1024, 0);
+        s.onAcked(0, 50 * MS);
+        long before = s.ledbat.window();
+        s.onSent(1, 1024, 100 * MS);
+        s.onSent(2, 1024, 400 * MS);
+        assertEquals(0, s.expire(250 * MS, 250_000));
+        assertEquals(1, s.expire(350 * MS, 350_000), "chunk 1, older than the 200 ms floor");
+        assertEquals(1024, s.inflightBytes());
+        assertTrue(s.ledbat.window() < before);
+        assertEquals(0, s.onAcked(1, 360 * MS), "a late ACK of a lost chunk takes nothing out of flight twice");
+    }
+}
