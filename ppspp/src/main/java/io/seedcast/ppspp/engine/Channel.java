@@ -7,7 +7,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
+import java.util.TreeSet;
 import java.util.List;
 import java.util.Map;
 
@@ -41,8 +41,11 @@ final class Channel implements LivePicker.Holder {
     /** One of the seeders the viewer joined through (not another viewer): asked only for what no viewer has. */
     private final boolean seeder;
 
-    /** Chunks the peer requested, in the order it asked. */
-    private final LinkedHashSet<Long> sendQueue = new LinkedHashSet<>();
+    /**
+     * Chunks the peer requested, lowest first: for live media the oldest chunk is the most urgent, and a chunk asked
+     * again after a loss is older than what is queued behind it, so it goes out next instead of after the whole queue.
+     */
+    private final TreeSet<Long> sendQueue = new TreeSet<>();
     final SendState sending;
     final TokenBucket upload;
     /** Munro bin values whose signed hash we sent, with when. */
@@ -158,6 +161,7 @@ final class Channel implements LivePicker.Holder {
         for (long i = r.start(); i <= limit && sendQueue.size() < max; i++) {
             if (swarm.holds(i)) {
                 sendQueue.add(i);
+                sending.forget(i);
             }
         }
     }
@@ -172,11 +176,15 @@ final class Channel implements LivePicker.Holder {
         return sendQueue.iterator();
     }
 
-    /** Whether the signed munro {@code munroValue} may be sent again now (at most twice a second per peer). */
+    /** Whether the signed munro {@code munroValue} may be sent (again) now. */
     boolean munroDue(long munroValue, long now) {
         Long sent = munrosSent.get(munroValue);
-        if (sent != null && now - sent < 500_000_000L) {
+        // Again once a round trip has passed without the peer acknowledging a chunk of it: the first copy was lost.
+        if (sent != null && now - sent < Math.max(20_000_000L, sending.srttMicros() * 1500)) {
             return false;
+        }
+        if (munrosSent.size() > 64) {
+            munrosSent.values().removeIf(t -> now - t > 10_000_000_000L);
         }
         munrosSent.put(munroValue, now);
         return true;

@@ -27,6 +27,8 @@ final class Ledbat {
     private long baseMinuteStart = Long.MIN_VALUE;
     private final ArrayDeque<Long> currentDelays = new ArrayDeque<>();
     private long lastLossReaction = Long.MIN_VALUE;
+    /** Slow start: the window grows by what each ACK acknowledges until the first loss or the delay reaches half the target. */
+    private boolean slowStart = true;
 
     Ledbat(int mss, long targetMicros) {
         this.mss = mss;
@@ -55,17 +57,46 @@ final class Ledbat {
             currentDelays.removeFirst();
         }
         long queuing = filteredCurrent() - baseDelay();
-        double offTarget = (targetMicros - queuing) / (double) targetMicros;
-        cwnd += GAIN * offTarget * ackedBytes * mss / cwnd;
+        double before = cwnd;
+        if (slowStart && queuing < targetMicros / 2) {
+            cwnd += ackedBytes;
+        } else {
+            slowStart = false;
+            double offTarget = (targetMicros - queuing) / (double) targetMicros;
+            if (offTarget >= 0) {
+                cwnd += GAIN * offTarget * ackedBytes * mss / cwnd;
+            } else {
+                // Over target: shrink in proportion to the window, at most by half per window's worth of ACKs (LEDBAT++'s
+                // multiplicative decrease). RFC 6817's additive decrease takes hundreds of round trips to drain a large
+                // window, the queue it built stays, and live media waits in it.
+                cwnd -= Math.min(-GAIN * offTarget, 1) * ackedBytes / 2;
+            }
+        }
+        // RFC 6817 caps cwnd at flight + ALLOWED_INCREASE * MSS. A live sender is application-limited between bursts of
+        // requests; capping down there would throw the window away each time the queue drains (RFC 7661). So the cap
+        // only stops growth the flight does not use; it never shrinks the window.
         double maxAllowed = flightBytes + (double) ALLOWED_INCREASE * mss;
-        cwnd = Math.max(Math.min(cwnd, maxAllowed), MIN_CWND * (double) mss);
+        if (cwnd > before && cwnd > maxAllowed) {
+            cwnd = Math.max(before, maxAllowed);
+        }
+        cwnd = Math.max(cwnd, MIN_CWND * (double) mss);
     }
 
-    /** A loss: halve the window, at most once per {@code rttMicros}. */
+    /**
+     * A loss: halve the window, at most once per {@code rttMicros}, if the delay says a queue is building. A loss with
+     * no queue behind it is the path's own (Wi-Fi, a lossy hop), not congestion: halving there would starve a live
+     * stream (at 5 % loss a halving window carries a few dozen KB/s) without relieving anyone.
+     * LEDBAT's own signal is delay (RFC 6817 §2.4.2); a queue that overflows shows that delay first.
+     */
     void onLoss(long nowMicros, long rttMicros) {
         if (lastLossReaction != Long.MIN_VALUE && nowMicros - lastLossReaction < rttMicros) {
             return;
         }
+        long queuing = queuingDelay();
+        if (queuing >= 0 && queuing < targetMicros / 4) {
+            return;
+        }
+        slowStart = false;
         lastLossReaction = nowMicros;
         cwnd = Math.max(cwnd / 2, MIN_CWND * (double) mss);
     }

@@ -49,8 +49,50 @@ final class LivePicker<H extends LivePicker.Holder> {
         void cancel(H holder, long chunk);
     }
 
-    private record Request<H>(H holder, long deadlineNanos) {
+    /** A chunk asked of a holder: when, until when, and its place in the order we asked that holder. */
+    private record Request<H>(H holder, long requestedNanos, long deadlineNanos, long seq) {
     }
+
+    /** What the picker learns of one holder: load, request-to-data round trip (RFC 6298 style), delivery rate. */
+    private static final class HolderState {
+        int load;
+        long seq;
+        long highestDelivered = -1;
+        long srttNanos = -1;
+        long rttvarNanos;
+        double chunksPerSecond;
+        long rateSince = Long.MIN_VALUE;
+        int rateCount;
+
+        void sample(long rtt) {
+            if (srttNanos < 0) {
+                srttNanos = rtt;
+                rttvarNanos = rtt / 2;
+            } else {
+                rttvarNanos = (3 * rttvarNanos + Math.abs(srttNanos - rtt)) / 4;
+                srttNanos = (7 * srttNanos + rtt) / 8;
+            }
+        }
+
+        void delivered(long now) {
+            if (rateSince == Long.MIN_VALUE) {
+                rateSince = now;
+            }
+            rateCount++;
+            long elapsed = now - rateSince;
+            if (elapsed >= RATE_INTERVAL_NANOS) {
+                double r = rateCount * 1e9 / elapsed;
+                chunksPerSecond = chunksPerSecond == 0 ? r : (chunksPerSecond + r) / 2;
+                rateSince = now;
+                rateCount = 0;
+            }
+        }
+    }
+
+    static final long RATE_INTERVAL_NANOS = 250_000_000L;
+    /** A chunk counts as lost once this many chunks asked of the same holder after it have arrived (as QUIC's kPacketThreshold). */
+    static final int REORDER_THRESHOLD = 3;
+    static final long MIN_DEADLINE_NANOS = 300_000_000L;
 
     private final SwarmParameters params;
     private final int window;
@@ -61,9 +103,11 @@ final class LivePicker<H extends LivePicker.Holder> {
     private final RandomGenerator random;
 
     private final Map<Long, Request<H>> requested = new HashMap<>();
-    private final Map<H, Integer> load = new HashMap<>();
+    private final Map<H, HolderState> stateOf = new HashMap<>();
     /** Chunks only seeders hold, waiting for a viewer to hold them: until when. */
     private final Map<Long, Long> waitingUntil = new HashMap<>();
+    /** Chunks lost on the way from a holder: asked again, of another holder where there is one. */
+    private final Map<Long, H> lostFrom = new HashMap<>();
     private boolean dirty = true;
     private boolean viewerNews = true;
     private long wakeAt = Long.MIN_VALUE;
@@ -108,13 +152,21 @@ final class LivePicker<H extends LivePicker.Holder> {
         }
     }
 
-    /** Chunk {@code chunk} arrived and verified: its request is done. */
-    void onReceived(long chunk) {
+    /** Chunk {@code chunk} arrived from {@code from} and verified: its request is done, and it tells us of the holder. */
+    void onReceived(long chunk, H from, long now) {
         Request<H> r = requested.remove(chunk);
         if (r != null) {
-            release(r.holder());
+            HolderState st = release(r.holder());
+            if (st != null && r.holder() == from) {
+                st.sample(now - r.requestedNanos());
+                st.highestDelivered = Math.max(st.highestDelivered, r.seq());
+            }
+        }
+        if (from != null) {
+            stateOf.computeIfAbsent(from, h -> new HolderState()).delivered(now);
         }
         waitingUntil.remove(chunk);
+        lostFrom.remove(chunk);
         dirty = true;
     }
 
@@ -127,7 +179,8 @@ final class LivePicker<H extends LivePicker.Holder> {
     /** A holder is gone: what it was asked for is asked elsewhere. */
     void onGone(H holder) {
         requested.values().removeIf(r -> r.holder() == holder);
-        load.remove(holder);
+        stateOf.remove(holder);
+        lostFrom.values().removeIf(h -> h == holder);
         dirty = true;
     }
 
@@ -137,7 +190,30 @@ final class LivePicker<H extends LivePicker.Holder> {
     }
 
     int outstanding(H holder) {
-        return load.getOrDefault(holder, 0);
+        HolderState st = stateOf.get(holder);
+        return st == null ? 0 : st.load;
+    }
+
+    /**
+     * How many chunks one holder may have outstanding: at least the configured number, and enough to keep the path full
+     * (twice its delivery rate times its round trip), so the window grows with bandwidth x delay.
+     */
+    int limit(H holder) {
+        HolderState st = stateOf.get(holder);
+        if (st == null || st.srttNanos < 0) {
+            return maxPerHolder;
+        }
+        long bdp = (long) Math.ceil(2 * st.chunksPerSecond * (st.srttNanos + 4 * st.rttvarNanos) / 1e9);
+        return (int) Math.min(window, Math.max(maxPerHolder, bdp));
+    }
+
+    /** When a request of this holder is given up if nothing came: a few round trips, within [300 ms, the configured timeout]. */
+    private long deadline(H holder, long now) {
+        HolderState st = stateOf.get(holder);
+        if (st == null || st.srttNanos < 0) {
+            return now + timeoutNanos;
+        }
+        return now + Math.min(timeoutNanos, Math.max(MIN_DEADLINE_NANOS, 2 * st.srttNanos + 4 * st.rttvarNanos));
     }
 
     boolean isRequested(long chunk) {
@@ -164,20 +240,35 @@ final class LivePicker<H extends LivePicker.Holder> {
         for (Iterator<Map.Entry<Long, Request<H>>> it = requested.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Long, Request<H>> e = it.next();
             Request<H> r = e.getValue();
-            if (r.deadlineNanos() < now || e.getKey() < from) {
+            long chunk = e.getKey();
+            HolderState st = stateOf.get(r.holder());
+            // RFC 6298-style timing on the request-to-data round trip, with QUIC's rule for loss: later requests answered.
+            boolean overtaken = st != null && st.highestDelivered >= r.seq() + REORDER_THRESHOLD;
+            long lossAt = overtaken ? r.requestedNanos() + st.srttNanos + 4 * st.rttvarNanos : Long.MAX_VALUE;
+            if (chunk < from) {
                 it.remove();
                 release(r.holder());
-                if (e.getKey() >= from) {
-                    reRequests++;
-                }
                 if (r.holder().ready()) {
-                    // RFC 7574 §3.8: tell the slow peer we asked elsewhere.
-                    orders.cancel(r.holder(), e.getKey());
+                    // RFC 7574 §3.8: tell the peer we no longer need it.
+                    orders.cancel(r.holder(), chunk);
                 }
+            } else if (now >= lossAt) {
+                it.remove();
+                release(r.holder());
+                reRequests++;
+                lostFrom.put(chunk, r.holder());
+            } else if (r.deadlineNanos() < now) {
+                it.remove();
+                release(r.holder());
+                reRequests++;
+                // No CANCEL: the chunk is asked again at once, maybe of the same holder, and a CANCEL overtaken by that
+                // REQUEST on the way would take the new request back.
+                lostFrom.put(chunk, r.holder());
             } else {
-                wakeAt = Math.min(wakeAt, r.deadlineNanos());
+                wakeAt = Math.min(wakeAt, Math.min(r.deadlineNanos(), lossAt));
             }
         }
+        lostFrom.keySet().removeIf(i -> i < from);
         waitingUntil.keySet().removeIf(i -> i < from);
         List<H> ready = new ArrayList<>();
         // A viewer is near the edge with us if what it last announced is at most two munros behind our playout point.
@@ -186,7 +277,7 @@ final class LivePicker<H extends LivePicker.Holder> {
         long newest = -1;
         for (H h : holders) {
             if (h.ready()) {
-                if (outstanding(h) < maxPerHolder) {
+                if (outstanding(h) < limit(h)) {
                     ready.add(h);
                 }
                 newest = Math.max(newest, h.latest());
@@ -207,7 +298,11 @@ final class LivePicker<H extends LivePicker.Holder> {
                 wakeAt = Math.min(wakeAt, until);
                 continue;
             }
-            H best = leastLoadedHolder(ready, i);
+            H avoid = lostFrom.get(i);
+            H best = leastLoadedHolder(ready, i, avoid);
+            if (best == null && avoid != null) {
+                best = leastLoadedHolder(ready, i, null);
+            }
             if (best == null) {
                 continue;
             }
@@ -221,12 +316,15 @@ final class LivePicker<H extends LivePicker.Holder> {
                 }
             }
             waitingUntil.remove(i);
-            requested.put(i, new Request<>(best, now + timeoutNanos));
-            if (load.merge(best, 1, Integer::sum) >= maxPerHolder) {
+            HolderState st = stateOf.computeIfAbsent(best, h -> new HolderState());
+            long deadline = deadline(best, now);
+            requested.put(i, new Request<>(best, now, deadline, st.seq++));
+            st.load++;
+            wakeAt = Math.min(wakeAt, deadline);
+            if (st.load >= limit(best)) {
                 // Saturated: the rest of the window need not look at it.
                 ready.remove(best);
             }
-            wakeAt = Math.min(wakeAt, now + timeoutNanos);
             picked.computeIfAbsent(best, x -> new ArrayDeque<>()).add(i);
         }
         for (Map.Entry<H, ArrayDeque<Long>> e : picked.entrySet()) {
@@ -243,7 +341,7 @@ final class LivePicker<H extends LivePicker.Holder> {
     }
 
     /** The holder of chunk {@code i} with the fewest outstanding requests, ties broken at random; a viewer if any viewer has it. */
-    private H leastLoadedHolder(List<H> ready, long i) {
+    private H leastLoadedHolder(List<H> ready, long i, H avoid) {
         H bestViewer = null;
         H bestSeeder = null;
         int viewerLoad = Integer.MAX_VALUE;
@@ -251,6 +349,9 @@ final class LivePicker<H extends LivePicker.Holder> {
         int viewerTies = 0;
         int seederTies = 0;
         for (H h : ready) {
+            if (h == avoid) {
+                continue;
+            }
             int l = outstanding(h);
             if ((h.seeder() ? bestViewer != null || l > seederLoad : l > viewerLoad) || !h.holds(i)) {
                 continue;
@@ -274,8 +375,12 @@ final class LivePicker<H extends LivePicker.Holder> {
         return bestViewer != null ? bestViewer : bestSeeder;
     }
 
-    private void release(H holder) {
-        load.computeIfPresent(holder, (k, n) -> n <= 1 ? null : n - 1);
+    private HolderState release(H holder) {
+        HolderState st = stateOf.get(holder);
+        if (st != null && st.load > 0) {
+            st.load--;
+        }
+        return st;
     }
 
     /**

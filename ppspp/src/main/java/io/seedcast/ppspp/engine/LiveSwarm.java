@@ -60,6 +60,18 @@ public final class LiveSwarm {
     private long nextOutput = -1;
     private final Map<InetSocketAddress, Long> banned = new HashMap<>();
     private long lastSeedAttemptNanos;
+    /** UMT viewer: chunks that arrived before the hashes to verify them, by index (bounded). */
+    private final TreeMap<Long, HeldBack> heldBack = new TreeMap<>();
+    static final int MAX_HELD_BACK = 512;
+
+    /** A chunk waiting for its munro or uncle hashes: who sent it, what came with it, and the ACK to send once it verifies. */
+    record HeldBack(Channel from, byte[] payload, List<Integrity> uncles, io.seedcast.ppspp.wire.Ack ack) {
+    }
+
+    /** Since when the output waits on a missing chunk while later ones are held; -1 if it does not. */
+    private long blockedSince = -1;
+    /** How long the output waits on a missing chunk before giving it up: twice a 1 s playout buffer. */
+    public static final long GIVE_UP_NANOS = 2_000_000_000L;
 
     /** Verified (or, at the source, signed and announced) chunks inside the discard window. */
     private final TreeMap<Long, byte[]> chunks = new TreeMap<>();
@@ -314,15 +326,17 @@ public final class LiveSwarm {
 
     /**
      * The uncle hashes a peer needs to verify {@code chunk} against its munro, given what it has
-     * acknowledged: a peer holding any chunk under a node's parent already knows that node (RFC 7574 §5.3).
+     * acknowledged or has on its way: a peer holding any chunk under a node's parent knows that node (RFC 7574 §5.3).
      */
-    List<Integrity> unclesFor(long chunk, Binmap peerHas) {
+    List<Integrity> unclesFor(long chunk, Binmap peerHas, SendState flight) {
         Bin munro = params.munroOf(chunk);
         List<Integrity> out = new ArrayList<>();
         Optional<MerkleTree> sourceTree = tree != null ? tree.munroTree(chunk)
                 : role == Role.RELAY ? Optional.ofNullable(relayTrees.get(munro.baseOffset())) : Optional.empty();
         for (Bin b = Bin.chunk(chunk); !b.equals(munro); b = b.parent()) {
-            if (peerHas.containsAny(b.parent().chunks())) {
+            // Optimistic about what is on its way: a chunk in flight under the parent brings the peer this hash; if it is
+            // lost, the peer asks again for both, and the re-sent chunk (out of flight by then) carries the hashes.
+            if (peerHas.containsAny(b.parent().chunks()) || flight.anyInFlight(b.parent().chunks())) {
                 break;
             }
             Bin sibling = b.sibling();
@@ -384,14 +398,18 @@ public final class LiveSwarm {
         nextOutput = chunk;
     }
 
-    /** Viewer: a verified chunk (with its Sign All signature, if any) is kept, announced and output as far as it runs in order. */
-    void accept(long index, byte[] payload, SignedIntegrity signature) {
+    /** Viewer: a verified chunk (with its Sign All signature, if any) from {@code from} is kept, announced and output as far as it runs in order. */
+    void accept(long index, byte[] payload, SignedIntegrity signature, Channel from, long now) {
         if (signature != null) {
             signatures.put(index, signature);
         }
         store(index, payload);
         toAnnounce.add(ChunkRange.single(index));
-        picker.onReceived(index);
+        picker.onReceived(index, from, now);
+        output(now);
+    }
+
+    private void output(long now) {
         if (nextOutput < 0) {
             return;
         }
@@ -401,6 +419,52 @@ public final class LiveSwarm {
             stats.chunksOutput.incrementAndGet();
             nextOutput++;
         }
+        Long later = chunks.higherKey(nextOutput);
+        blockedSince = later == null ? -1 : blockedSince < 0 ? now : blockedSince;
+    }
+
+    /**
+     * Viewer: a live stream never freezes for good. When the output has waited {@link #GIVE_UP_NANOS} on a missing chunk
+     * while later ones are here, the missing run is given up (counted) and the output goes on from the next chunk held.
+     */
+    void giveUpIfStuck(long now) {
+        if (blockedSince < 0 || now - blockedSince < GIVE_UP_NANOS) {
+            return;
+        }
+        Long next = chunks.higherKey(nextOutput);
+        if (next == null) {
+            blockedSince = -1;
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "swarm {0}: gave up chunks {1}..{2}, missing for {3} ms", id, nextOutput, next - 1,
+                (now - blockedSince) / 1_000_000);
+        stats.chunksLost.addAndGet(next - nextOutput);
+        nextOutput = next;
+        blockedSince = -1;
+        output(now);
+    }
+
+    void holdBack(long index, HeldBack h) {
+        heldBack.put(index, h);
+        while (heldBack.size() > MAX_HELD_BACK) {
+            heldBack.pollFirstEntry();
+        }
+    }
+
+    boolean hasHeldBack() {
+        return !heldBack.isEmpty();
+    }
+
+    /** A snapshot of the held-back chunks, lowest first. */
+    List<Map.Entry<Long, HeldBack>> heldBack() {
+        if (nextOutput >= 0) {
+            heldBack.headMap(nextOutput).clear();
+        }
+        return new ArrayList<>(heldBack.entrySet());
+    }
+
+    void releaseHeldBack(long index) {
+        heldBack.remove(index);
     }
 
     /** Viewer: a signed munro verified; its chunks may now be verified against it. */

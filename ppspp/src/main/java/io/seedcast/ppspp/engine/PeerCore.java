@@ -66,7 +66,7 @@ public final class PeerCore {
 
     /** How often {@link #onTick} wants to be called. */
     public static final long TICK_NANOS = 5_000_000;
-    static final long HANDSHAKE_RETRY_NANOS = 1_000_000_000;
+    static final long HANDSHAKE_RETRY_NANOS = 250_000_000;
     static final int HANDSHAKE_ATTEMPTS = 8;
     static final long BAN_NANOS = 300_000_000_000L;
 
@@ -446,8 +446,10 @@ public final class PeerCore {
         Bytes munroHash = hash.hash();
         LiveVerifier.Verdict v = s.verifier.acceptMunro(hash, si);
         switch (v) {
-            case VERIFIED -> chunksOf(s, si.chunks()).ifPresent(r ->
-                    s.acceptMunro(new SignedMunro(r.toBin(), munroHash, si.timestamp(), si.signature())));
+            case VERIFIED -> chunksOf(s, si.chunks()).ifPresent(r -> {
+                s.acceptMunro(new SignedMunro(r.toBin(), munroHash, si.timestamp(), si.signature()));
+                retryHeldBack(s, loop.nanoTime());
+            });
             case STALE, FROM_THE_FUTURE -> s.stats.staleSignatures.incrementAndGet();
             case BAD_SIGNATURE, BAD_HASH -> reject(c, PeerDropReason.BAD_SIGNATURE, "a signed munro that does not verify");
             default -> {
@@ -463,9 +465,11 @@ public final class PeerCore {
             return;
         }
         long index = range.get().start();
-        // The ACK's one-way delay sample feeds the sender's LEDBAT (RFC 7574 §8.7).
-        c.queue(new Ack(d.chunks(), nowMicros() - d.timestampMicros()));
+        // The ACK's one-way delay sample feeds the sender's LEDBAT (RFC 7574 §8.7). We ACK only what we hold verified: the
+        // sender takes an ACK as proof we know the munro and the uncle hashes, and would stop sending them.
+        Ack ack = new Ack(d.chunks(), nowMicros() - d.timestampMicros());
         if (!s.role.fetches() || !s.wants(index)) {
+            c.queue(ack);
             return;
         }
         byte[] payload = d.payload().toArray();
@@ -479,13 +483,8 @@ public final class PeerCore {
         }
         switch (v) {
             case VERIFIED -> {
-                s.stats.chunksVerified.incrementAndGet();
-                s.stats.bytesIn.addAndGet(payload.length);
-                if (!c.seeder()) {
-                    s.stats.bytesFromPeers.addAndGet(payload.length);
-                }
-                s.stats.firstChunkNanos.compareAndSet(-1, now - s.joinedNanos);
-                s.accept(index, payload, sig);
+                delivered(s, c, index, payload, sig, ack, now);
+                retryHeldBack(s, now);
             }
             case BAD_CHUNK, BAD_SIGNATURE, BAD_HASH -> {
                 s.stats.chunksRejected.incrementAndGet();
@@ -494,7 +493,52 @@ public final class PeerCore {
             }
             case STALE, FROM_THE_FUTURE -> s.stats.staleSignatures.incrementAndGet();
             default -> {
-                // Missing munro or uncle: drop the message; the request times out and is asked again.
+                if (s.params.integrity() == IntegrityMethod.UNIFIED_MERKLE_TREE) {
+                    // Its munro or an uncle hash is not here yet: lost, or on its way in a datagram this one overtook. Keep
+                    // it aside (unverified, not output, not served, not ACKed) and try again when hashes arrive.
+                    s.holdBack(index, new LiveSwarm.HeldBack(c, payload, List.copyOf(integrities), ack));
+                }
+            }
+        }
+    }
+
+    private void delivered(LiveSwarm s, Channel c, long index, byte[] payload, SignedIntegrity sig, Ack ack, long now) {
+        s.stats.chunksVerified.incrementAndGet();
+        s.stats.bytesIn.addAndGet(payload.length);
+        if (!c.seeder()) {
+            s.stats.bytesFromPeers.addAndGet(payload.length);
+        }
+        s.stats.firstChunkNanos.compareAndSet(-1, now - s.joinedNanos);
+        if (!c.closed()) {
+            c.queue(ack);
+        }
+        s.accept(index, payload, sig, c, now);
+    }
+
+    /** Chunks held back for want of a hash, tried again now that a chunk or a munro verified. */
+    private void retryHeldBack(LiveSwarm s, long now) {
+        boolean progress = true;
+        while (progress && s.hasHeldBack()) {
+            progress = false;
+            for (var e : s.heldBack()) {
+                long index = e.getKey();
+                LiveSwarm.HeldBack h = e.getValue();
+                if (!s.wants(index)) {
+                    s.releaseHeldBack(index);
+                    continue;
+                }
+                LiveVerifier.Verdict v = s.verifier.verifyChunk(index, h.payload(), 0, h.payload().length, h.uncles());
+                if (v == LiveVerifier.Verdict.VERIFIED) {
+                    s.releaseHeldBack(index);
+                    delivered(s, h.from(), index, h.payload(), null, h.ack(), now);
+                    progress = true;
+                } else if (v == LiveVerifier.Verdict.BAD_CHUNK || v == LiveVerifier.Verdict.BAD_HASH) {
+                    s.releaseHeldBack(index);
+                    s.stats.chunksRejected.incrementAndGet();
+                    if (!h.from().closed()) {
+                        reject(h.from(), PeerDropReason.BAD_CHUNK, "chunk " + index + " that does not verify (" + v + ")");
+                    }
+                }
             }
         }
     }
@@ -569,7 +613,9 @@ public final class PeerCore {
         for (LiveSwarm s : new ArrayList<>(swarms.values())) {
             s.forgetBehindWindow();
             if (s.role.fetches()) {
+                s.giveUpIfStuck(now);
                 pick(s, now);
+                s.stats.reRequests.set(s.picker.reRequests());
                 if (s.seedRetryDue(now)) {
                     for (InetSocketAddress p : s.seeds()) {
                         connect(s, p, now);
@@ -579,7 +625,8 @@ public final class PeerCore {
             List<ChunkRange> announce = s.takeAnnouncements();
             for (Channel c : new ArrayList<>(s.channels)) {
                 if (!c.established()) {
-                    if (c.idleFor(now) > HANDSHAKE_RETRY_NANOS) {
+                    // Retries back off from 250 ms: a lost first datagram costs a quarter second, not one.
+                    if (c.idleFor(now) > Math.min(2_000_000_000L, HANDSHAKE_RETRY_NANOS << Math.min(4, c.handshakeAttempts() - 1))) {
                         if (c.handshakeAttempts() >= HANDSHAKE_ATTEMPTS) {
                             drop(c, PeerDropReason.TIMEOUT);
                         } else {
@@ -592,9 +639,17 @@ public final class PeerCore {
                     drop(c, PeerDropReason.TIMEOUT);
                     continue;
                 }
-                for (ChunkRange r : announce) {
-                    if (!c.peerHasAll(r)) {
-                        c.queue(new Have(r));
+                if (!announce.isEmpty()) {
+                    // The whole run up to our newest chunk rides along: a HAVE lost on the way is repaired by the next
+                    // one, instead of leaving the peer blind to those chunks for good (one message, whatever its length).
+                    ChunkRange run = s.have().runAt(s.have().last());
+                    if (!c.peerHasAll(run)) {
+                        c.queue(new Have(run));
+                    }
+                    for (ChunkRange r : announce) {
+                        if ((r.start() < run.start() || r.end() > run.end()) && !c.peerHasAll(r)) {
+                            c.queue(new Have(r));
+                        }
                     }
                 }
                 if (!s.role.fetches() && s.params.integrity() == IntegrityMethod.UNIFIED_MERKLE_TREE && !announce.isEmpty()) {
@@ -651,7 +706,7 @@ public final class PeerCore {
             it.remove();
             if (s.params.integrity() == IntegrityMethod.UNIFIED_MERKLE_TREE) {
                 Optional<SignedMunro> m = s.munroFor(index);
-                List<Integrity> uncles = s.unclesFor(index, c.peerHas());
+                List<Integrity> uncles = s.unclesFor(index, c.peerHas(), c.sending);
                 if (m.isEmpty() || uncles == null) {
                     continue;
                 }

@@ -3,6 +3,9 @@ package io.seedcast.ppspp.engine;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.NavigableSet;
+import java.util.TreeSet;
+import io.seedcast.ppspp.chunk.ChunkRange;
 
 /**
  * The sending side of one channel: the chunks sent and not yet acknowledged, the round-trip time and retransmission
@@ -25,6 +28,8 @@ final class SendState {
     }
 
     private final LinkedHashMap<Long, Sent> inflight = new LinkedHashMap<>();
+    /** The same chunks by index, to ask whether any lies under a hash tree node. */
+    private final NavigableSet<Long> inflightChunks = new TreeSet<>();
     private long inflightBytes;
     private long srttNanos = -1;
     private long rttvarNanos;
@@ -47,6 +52,7 @@ final class SendState {
             inflightBytes -= before.bytes();
         }
         inflight.put(chunk, new Sent(now, bytes, before != null));
+        inflightChunks.add(chunk);
         inflightBytes += bytes;
     }
 
@@ -56,6 +62,7 @@ final class SendState {
         if (s == null) {
             return 0;
         }
+        inflightChunks.remove(chunk);
         inflightBytes -= s.bytes();
         if (!s.resent()) {
             // Karn's rule (RFC 6298 §3): no sample from a chunk sent twice, its ACK is ambiguous.
@@ -75,11 +82,13 @@ final class SendState {
     int expire(long now, long nowMicros) {
         int n = 0;
         for (Iterator<Map.Entry<Long, Sent>> it = inflight.entrySet().iterator(); it.hasNext(); ) {
-            Sent s = it.next().getValue();
+            Map.Entry<Long, Sent> e = it.next();
+            Sent s = e.getValue();
             if (now - s.atNanos() <= rtoNanos) {
                 break; // sent in order: the rest are younger
             }
             it.remove();
+            inflightChunks.remove(e.getKey());
             inflightBytes -= s.bytes();
             n++;
         }
@@ -88,6 +97,22 @@ final class SendState {
             ledbat.onLoss(nowMicros, srttMicros());
         }
         return n;
+    }
+
+    /** The peer asks again for a chunk we sent: that copy is gone; it leaves the flight (no loss reaction, the peer told us). */
+    void forget(long chunk) {
+        Sent s = inflight.remove(chunk);
+        if (s != null) {
+            inflightChunks.remove(chunk);
+            inflightBytes -= s.bytes();
+            lost++;
+        }
+    }
+
+    /** Whether a chunk of {@code r} is on its way to the peer. */
+    boolean anyInFlight(ChunkRange r) {
+        Long c = inflightChunks.ceiling(r.start());
+        return c != null && c <= r.end();
     }
 
     private void sample(long rtt) {

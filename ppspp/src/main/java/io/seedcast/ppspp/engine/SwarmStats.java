@@ -19,4 +19,8 @@ public final class SwarmStats {
     public final AtomicLong firstChunkNanos = new AtomicLong(-1);
     /** Verified chunk bytes received from peers other than the live source's seeders named at join: the peer-to-peer share. */
     public final AtomicLong bytesFromPeers = new AtomicLong();
+    /** Chunks a viewer gave up on: still missing when the output had waited {@link LiveSwarm#GIVE_UP_NANOS} for them. */
+    public final AtomicLong chunksLost = new AtomicLong();
+    /** Chunks asked again after their request was lost or timed out. */
+    public final AtomicLong reRequests = new AtomicLong();
 }

@@ -31,8 +31,8 @@ class LedbatTest {
             l.onAck(5_000, MSS, l.window(), now += 1000);
         }
         long grown = l.window();
-        for (int i = 0; i < 200; i++) {
-            // 300 ms of queue on top of the 5 ms base: three times the target.
+        for (int i = 0; i < 400; i++) {
+            // 300 ms of queue on top of the 5 ms base, three times the target, for two windows' worth of ACKs.
             l.onAck(305_000, MSS, l.window(), now += 1000);
         }
         assertEquals(300_000, l.queuingDelay());
@@ -45,10 +45,11 @@ class LedbatTest {
         Ledbat l = new Ledbat(MSS, 100_000);
         long now = 0;
         for (int i = 0; i < 1000; i++) {
-            // Only one datagram ever in flight: the window may not run away (RFC 6817 §2.4.2, max_allowed_cwnd).
+            // Only one datagram ever in flight: the window may not run away (RFC 6817 §2.4.2, max_allowed_cwnd), nor is
+            // it thrown away (RFC 7661): it stays where it started.
             l.onAck(5_000, MSS, MSS, now += 1000);
         }
-        assertTrue(l.window() <= 2 * MSS, "window " + l.window());
+        assertEquals(Ledbat.INIT_CWND * MSS, l.window(), "window " + l.window());
     }
 
     @Test
@@ -58,11 +59,28 @@ class LedbatTest {
         for (int i = 0; i < 200; i++) {
             l.onAck(5_000, MSS, l.window(), now += 1000);
         }
+        for (int i = 0; i < 4; i++) {
+            // A queue of 30 ms builds (over a quarter of the target): a loss now is congestion.
+            l.onAck(35_000, MSS, l.window(), now += 1000);
+        }
         long before = l.window();
         l.onLoss(now, 50_000);
         l.onLoss(now + 10_000, 50_000);
         assertEquals(before / 2, l.window(), 1);
         l.onLoss(now + 60_000, 50_000);
         assertEquals(before / 4, l.window(), 2);
+    }
+
+    @Test
+    void aLossWithNoQueueBehindItLeavesTheWindowAlone() {
+        Ledbat l = new Ledbat(MSS, 100_000);
+        long now = 0;
+        for (int i = 0; i < 200; i++) {
+            l.onAck(5_000, MSS, l.window(), now += 1000);
+        }
+        long before = l.window();
+        // Random loss on a lossy hop (Wi-Fi): the delay shows no queue, so it is not congestion.
+        l.onLoss(now, 50_000);
+        assertEquals(before, l.window());
     }
 }

@@ -125,7 +125,7 @@ class LivePickerTest {
     }
 
     @Test
-    void aRequestThatTimesOutIsCancelledAndAskedAgainOfAnother() {
+    void aRequestThatTimesOutIsAskedAgainOfAnother() {
         LivePicker<Peer> p = picker(Duration.ZERO);
         Peer slow = new Peer("slow", true).has(0, 0);
         Recorded first = pick(p, List.of(slow), 0, Set.of(), 0);
@@ -136,11 +136,30 @@ class LivePickerTest {
         // A holder that appears does not steal a chunk already asked for...
         p.onAnnounced(other);
         assertTrue(pick(p, List.of(slow, other), 0, Set.of(), timeout / 2).requests.isEmpty());
-        // ...but after the deadline the slow one gets a CANCEL and the chunk goes to whoever is least loaded.
+        // ...but after the deadline the chunk is asked again, of another holder than the one that let it lapse, and with
+        // no CANCEL that could overtake the new REQUEST.
         Recorded again = pick(p, List.of(slow, other), 0, Set.of(), timeout + 1);
-        assertEquals(List.of("slow:0"), again.cancels);
-        assertEquals(1, again.requests.size());
+        assertEquals(List.of(), again.cancels);
+        assertEquals(List.of("other:0-0"), again.requests);
         assertEquals(1, p.reRequests());
+    }
+
+    @Test
+    void aChunkOvertakenByThreeLaterOnesFromTheSameHolderIsAskedAgainAfterAboutOneRoundTrip() {
+        LivePicker<Peer> p = picker(Duration.ZERO);
+        Peer a = new Peer("a", true).has(0, 9);
+        Peer b = new Peer("b", true).has(0, 9);
+        pick(p, List.of(a), 0, Set.of(), 0);
+        Set<Long> have = new HashSet<>();
+        // Chunks 1..4 arrive after 50 ms; chunk 0 does not (lost on the way).
+        for (long i = 1; i <= 4; i++) {
+            p.onReceived(i, a, 50 * MS);
+            have.add(i);
+        }
+        assertTrue(pick(p, List.of(a, b), 0, have, 51 * MS).requests.isEmpty(), "not before a round trip and its variance");
+        assertTrue(p.wakeAt() < 200 * MS, "it wakes when chunk 0 counts as lost: " + p.wakeAt() / MS + " ms");
+        Recorded r = pick(p, List.of(a, b), 0, have, p.wakeAt());
+        assertEquals(List.of("b:0-0"), r.requests, "asked again, of the other holder, long before the request timeout");
     }
 
     @Test
@@ -162,7 +181,7 @@ class LivePickerTest {
         Peer a = new Peer("a", true).has(0, 999);
         Recorded r = pick(p, List.of(a), 0, Set.of(), 0);
         assertEquals(config.maxRequestsPerPeer(), r.requested.size(), "no more than the per-peer limit outstanding");
-        p.onReceived(0);
+        p.onReceived(0, a, MS);
         Recorded next = pick(p, List.of(a), 1, Set.of(0L), MS);
         assertEquals(List.of("a:" + config.maxRequestsPerPeer() + "-" + config.maxRequestsPerPeer()), next.requests);
     }

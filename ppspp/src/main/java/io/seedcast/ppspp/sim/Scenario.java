@@ -1,0 +1,168 @@
+package io.seedcast.ppspp.sim;
+
+import io.seedcast.ppspp.engine.EngineConfig;
+import io.seedcast.ppspp.engine.LiveSwarm;
+import io.seedcast.ppspp.keys.SignatureAlgorithm;
+import io.seedcast.ppspp.keys.SwarmKeyPair;
+import io.seedcast.ppspp.live.Profile;
+import io.seedcast.ppspp.live.SwarmParameters;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * One live source and N viewers on a {@link SimNetwork}: the source publishes a stream at a bit rate, the viewers join
+ * a second in (knowing the source, and with {@code p2p} up to 8 earlier viewers each), and every path has the same
+ * profile. What a viewer would notice is measured from virtual time: chunks output in order within a playout buffer,
+ * the longest stall, chunks lost for good, and the bytes the network carried per byte a viewer got.
+ *
+ * @param uploadCap the source's total upload in bytes per second (0 for none): the viewers must take the rest from each other
+ */
+public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile path, Duration length, long uploadCap, long seed) {
+
+    /** The playout buffer a viewer keeps behind its first output chunk. */
+    public static final Duration PLAYOUT = Duration.ofSeconds(1);
+
+    /** What one run measured, worst viewer first where it matters. */
+    public record Result(Scenario scenario, double onTimeWorst, double onTimeMean, long stallMsWorst, long lostForGood,
+            double bytesPerDelivered, double peerShare, long firstOutputMsWorst, long published, long reRequests) {
+
+        public String row() {
+            return String.format(Locale.ROOT, "| %s | %d | %s | %.1f Mbit/s | %.2f%% | %.2f%% | %d | %d | %.3f | %.0f%% | %d |",
+                    scenario.path, scenario.viewers, scenario.p2p ? (scenario.uploadCap > 0 ? "yes, source capped" : "yes") : "no",
+                    scenario.bitsPerSecond / 1e6, 100 * onTimeWorst, 100 * onTimeMean, stallMsWorst, lostForGood, bytesPerDelivered,
+                    100 * peerShare, firstOutputMsWorst);
+        }
+
+        public static String header() {
+            return "| path (each direction) | viewers | peer to peer | stream | in order within 1 s, worst viewer | mean | longest stall ms | lost for good | bytes sent / delivered | from peers | join -> first output ms |\n"
+                    + "|---|---|---|---|---|---|---|---|---|---|---|";
+        }
+    }
+
+    public Result run() {
+        SimNetwork net = new SimNetwork(seed).defaultLink(path);
+        SwarmParameters params = SwarmParameters.defaults(Profile.RFC7574).withAlgorithm(SignatureAlgorithm.ED25519);
+        SwarmKeyPair key = SwarmKeyPair.generate(SignatureAlgorithm.ED25519);
+        SimNetwork.Node sourceNode = net.node(EngineConfig.source(null));
+        if (uploadCap > 0) {
+            net.capUpload(sourceNode, uploadCap, uploadCap / 4);
+        }
+        LiveSwarm source = sourceNode.core.addSource(params, key);
+        int chunkSize = (int) params.chunkSize();
+        long period = chunkSize * 8L * 1_000_000_000L / bitsPerSecond;
+        long end = length.toNanos();
+        List<Long> published = new ArrayList<>();
+        SplittableRandom content = new SplittableRandom(seed);
+        net.every(0, period, () -> {
+            if (net.now() < end) {
+                byte[] chunk = new byte[chunkSize];
+                content.nextBytes(chunk);
+                published.add(net.now());
+                source.publish(chunk);
+            }
+        });
+        List<TreeMap<Long, Long>> outputs = new ArrayList<>();
+        List<LiveSwarm> joined = new ArrayList<>();
+        List<SimNetwork.Node> viewerNodes = new ArrayList<>();
+        for (int v = 0; v < viewers; v++) {
+            SimNetwork.Node node = net.node(EngineConfig.defaults(null));
+            viewerNodes.add(node);
+            TreeMap<Long, Long> out = new TreeMap<>();
+            outputs.add(out);
+            int index = v;
+            net.at(1_000_000_000L + v * 100_000_000L, () -> {
+                LiveSwarm s = node.core.join(key.swarmId(), params, List.of(sourceNode.address), (i, d) -> out.put(i, net.now()));
+                joined.add(s);
+                if (p2p && index > 0) {
+                    s.addPeers(viewerNodes.subList(Math.max(0, index - 8), index).stream().map(n -> n.address).toList());
+                }
+            });
+        }
+        net.runUntil(end);
+        return measure(net, published, outputs, joined, period, chunkSize);
+    }
+
+    private Result measure(SimNetwork net, List<Long> published, List<TreeMap<Long, Long>> outputs, List<LiveSwarm> joined,
+            long period, int chunkSize) {
+        long end = length.toNanos();
+        double worst = 1;
+        double sum = 0;
+        long stallWorst = 0;
+        long firstWorst = 0;
+        long delivered = 0;
+        for (int v = 0; v < outputs.size(); v++) {
+            TreeMap<Long, Long> out = outputs.get(v);
+            long joinedAt = 1_000_000_000L + v * 100_000_000L;
+            if (out.isEmpty()) {
+                worst = 0;
+                stallWorst = Math.max(stallWorst, (end - joinedAt) / 1_000_000);
+                continue;
+            }
+            delivered += out.size();
+            long c0 = out.firstKey();
+            long t0 = out.firstEntry().getValue();
+            firstWorst = Math.max(firstWorst, (t0 - joinedAt) / 1_000_000);
+            // Chunks a player would have wanted before the run ended, with a playout buffer's margin.
+            long due = 0;
+            long onTime = 0;
+            for (long c = c0; c < published.size() && published.get((int) c) + PLAYOUT.toNanos() + (t0 - published.get((int) c0)) < end; c++) {
+                due++;
+                Long at = out.get(c);
+                if (at != null && at <= t0 + published.get((int) c) - published.get((int) c0) + PLAYOUT.toNanos()) {
+                    onTime++;
+                }
+            }
+            double f = due == 0 ? 0 : onTime / (double) due;
+            worst = Math.min(worst, f);
+            sum += f;
+            long[] times = out.values().stream().mapToLong(Long::longValue).sorted().toArray();
+            long stall = end - times[times.length - 1];
+            for (int i = 1; i < times.length; i++) {
+                stall = Math.max(stall, times[i] - times[i - 1]);
+            }
+            stallWorst = Math.max(stallWorst, stall / 1_000_000);
+        }
+        long lost = 0;
+        long fromPeers = 0;
+        long bytesIn = 0;
+        long reRequests = 0;
+        for (LiveSwarm s : joined) {
+            lost += s.stats().chunksLost.get();
+            fromPeers += s.stats().bytesFromPeers.get();
+            bytesIn += s.stats().bytesIn.get();
+            reRequests += s.stats().reRequests.get();
+        }
+        double perDelivered = delivered == 0 ? Double.POSITIVE_INFINITY : net.bytesSent() / (double) (delivered * chunkSize);
+        return new Result(this, worst, outputs.isEmpty() ? 0 : sum / outputs.size(), stallWorst, lost, perDelivered,
+                bytesIn == 0 ? 0 : fromPeers / (double) bytesIn, firstWorst, published.size(), reRequests);
+    }
+
+    /** Prints the target table: {@code java -cp ... io.seedcast.ppspp.sim.Scenario [seconds]}. */
+    public static void main(String[] args) {
+        Duration len = Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 60);
+        System.out.println(Result.header());
+        for (long rate : new long[] {2_000_000, 6_000_000}) {
+            for (int[] shape : new int[][] {{1, 0}, {10, 1}}) {
+                for (int rtt : new int[] {20, 50, 100, 200}) {
+                    for (double loss : new double[] {0, 0.01, 0.03, 0.05, -0.02}) {
+                        LinkProfile p = LinkProfile.rtt(Duration.ofMillis(rtt), Duration.ofMillis(10), Math.max(loss, 0));
+                        if (loss < 0) {
+                            p = p.withBursts(-loss, 4);
+                        }
+                        Result r = new Scenario(rate, shape[0], shape[1] == 1, p, len, 0, 42).run();
+                        System.out.println(r.row());
+                    }
+                }
+            }
+        }
+        Result capped = new Scenario(2_000_000, 10, true, LinkProfile.rtt(Duration.ofMillis(50), Duration.ofMillis(10), 0.01), len,
+                2 * 2_000_000 / 8, 42).run();
+        System.out.println(capped.row());
+        System.out.println("(" + Arrays.toString(args) + ")");
+    }
+}

@@ -1,0 +1,108 @@
+package io.seedcast.ppspp.sim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A live source and its viewers on a simulated network (virtual clock, seeded), at the delay, jitter and loss of home
+ * connections. Each scenario is 30 s of stream in about a second of CPU; the README table comes from {@link Scenario#main}.
+ */
+class NetworkScenarioTest {
+
+    static final Duration LENGTH = Duration.ofSeconds(30);
+    static final Duration JITTER = Duration.ofMillis(10);
+
+    static Scenario.Result run(long bps, int viewers, int rttMs, double loss) {
+        Scenario.Result r = new Scenario(bps, viewers, viewers > 1, LinkProfile.rtt(Duration.ofMillis(rttMs), JITTER, loss), LENGTH, 0, 42).run();
+        System.out.println(r.row());
+        return r;
+    }
+
+    @Test
+    void oneViewerKeepsUpAtLossesWhereItUsedToStallForGood() {
+        // Issue 17's table: 10 ms RTT at 2 % loss stopped for good after 10 s; 50 ms ±5 ms at 5 % after 3 s.
+        for (double loss : new double[] {0.01, 0.03}) {
+            Scenario.Result r = run(2_000_000, 1, 50, loss);
+            assertTrue(r.onTimeWorst() >= 0.999, "in order within 1 s: " + r.row());
+            assertTrue(r.stallMsWorst() < 1000, "no stall over 1 s: " + r.row());
+            assertEquals(0, r.lostForGood(), r.row());
+        }
+        Scenario.Result five = run(2_000_000, 1, 50, 0.05);
+        assertTrue(five.onTimeWorst() >= 0.99, "99 % at 5 % loss: " + five.row());
+        assertTrue(five.stallMsWorst() < 1000, five.row());
+    }
+
+    @Test
+    void lossInBurstsAndReorderingAndDuplicatesAreTolerated() {
+        LinkProfile p = LinkProfile.rtt(Duration.ofMillis(50), JITTER, 0).withBursts(0.02, 4).withReordering(0.01).withDuplicates(0.01);
+        Scenario.Result r = new Scenario(2_000_000, 1, false, p, LENGTH, 0, 7).run();
+        System.out.println(r.row());
+        // Short of the 99.9 % target (about 96 % on time, one stall near 2 s per 30 s here): what a datagram held back
+        // behind later ones still costs is the next thing to find. Asserted: nothing lost for good, never frozen.
+        assertTrue(r.onTimeWorst() >= 0.9, r.row());
+        assertEquals(0, r.lostForGood(), r.row());
+        assertTrue(r.stallMsWorst() < 2500, r.row());
+    }
+
+    @Test
+    void withoutLossTheOverheadIsSmall() {
+        Scenario.Result r = run(2_000_000, 1, 20, 0);
+        assertEquals(1.0, r.onTimeWorst(), r.row());
+        assertTrue(r.bytesPerDelivered() < 1.1, "bytes sent per byte delivered: " + r.row());
+    }
+
+    @Test
+    void tenViewersSharingAtOnePercentLossAllKeepUpAndTakeFromEachOther() {
+        Scenario.Result r = run(2_000_000, 10, 50, 0.01);
+        assertTrue(r.onTimeWorst() >= 0.99, r.row());
+        assertTrue(r.stallMsWorst() < 1000, r.row());
+        assertTrue(r.peerShare() > 0.3, "viewers pass chunks on: " + r.row());
+    }
+
+    @Test
+    void aSeedReplaysTheSameRun() {
+        LinkProfile p = LinkProfile.rtt(Duration.ofMillis(50), JITTER, 0.03);
+        Scenario s = new Scenario(2_000_000, 1, false, p, Duration.ofSeconds(5), 0, 99);
+        Scenario.Result a = s.run();
+        Scenario.Result b = s.run();
+        assertArrayEquals(new double[] {a.onTimeWorst(), a.stallMsWorst(), a.reRequests()},
+                new double[] {b.onTimeWorst(), b.stallMsWorst(), b.reRequests()}, "same seed, same run");
+    }
+
+    @Test
+    void theLinkDropsWhatItShouldAndDelaysWithinItsJitter() {
+        Link l = new Link(LinkProfile.rtt(Duration.ofMillis(100), JITTER, 0.05), 1);
+        int lost = 0;
+        for (int i = 0; i < 100_000; i++) {
+            long[] t = l.transit(1000, 0);
+            if (t.length == 0) {
+                lost++;
+            } else {
+                assertTrue(t[0] >= 40_000_000 && t[0] <= 60_000_000, "50 ms ± 10 ms one way: " + t[0]);
+            }
+        }
+        assertEquals(0.05, lost / 100_000.0, 0.005);
+        Link bursty = new Link(LinkProfile.rtt(Duration.ZERO, Duration.ZERO, 0).withBursts(0.02, 4), 2);
+        int burstLost = 0;
+        int runs = 0;
+        boolean prev = false;
+        for (int i = 0; i < 200_000; i++) {
+            boolean gone = bursty.transit(1000, 0).length == 0;
+            burstLost += gone ? 1 : 0;
+            runs += gone && !prev ? 1 : 0;
+            prev = gone;
+        }
+        assertEquals(0.02, burstLost / 200_000.0, 0.004);
+        assertEquals(4, burstLost / (double) runs, 0.5, "mean burst length");
+        Link capped = new Link(LinkProfile.PERFECT.withRate(1_000_000, 10_000), 3);
+        int accepted = 0;
+        for (int i = 0; i < 100; i++) {
+            accepted += capped.transit(1000, 0).length;
+        }
+        assertEquals(10, accepted, "a 10 kB queue holds 10 datagrams sent at once; the rest are tail-dropped");
+    }
+}
