@@ -30,8 +30,9 @@ seedcast_find_jdk() {
 }
 
 # Debian packages the build and tests need: Maven, and Chromium for the dashboard's browser test.
-# libsrt for ingest's SRT listener (bound through JNA).
-SEEDCAST_DEBIAN_PACKAGES=(maven chromium libsrt1.5-openssl)
+# libsrt for ingest's SRT listener (bound through JNA). The ffmpeg executable in the bytedeco jar (the tests' publisher)
+# links libavdevice, which needs PulseAudio, ALSA and XCB client libraries: listed here, not left to chromium's dependencies.
+SEEDCAST_DEBIAN_PACKAGES=(maven chromium libsrt1.5-openssl libpulse0 libasound2 libxcb1 libxcb-shm0 libxcb-shape0 libxcb-xfixes0)
 
 seedcast_install_packages() {
   local missing=() p
