@@ -75,6 +75,49 @@ final class Args {
         }
     }
 
+    /** A duration such as {@code 50ms}, {@code 1.5s} or {@code 50} (milliseconds). */
+    java.time.Duration duration(String name, java.time.Duration fallback) {
+        String v = get(name, null);
+        if (v == null) {
+            return fallback;
+        }
+        String t = v.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            double n;
+            if (t.endsWith("ms")) {
+                n = Double.parseDouble(t.substring(0, t.length() - 2));
+            } else if (t.endsWith("s")) {
+                n = Double.parseDouble(t.substring(0, t.length() - 1)) * 1000;
+            } else {
+                n = Double.parseDouble(t);
+            }
+            if (n < 0 || n > 3_600_000) {
+                throw new UsageException("--" + name + " must be between 0 and 1 h, got '" + v + "'");
+            }
+            return java.time.Duration.ofNanos((long) (n * 1_000_000));
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a duration like 50ms or 1s, got '" + v + "'");
+        }
+    }
+
+    /** A fraction given as {@code 3%} or {@code 0.03}, below 1. */
+    double fraction(String name) {
+        String v = get(name, null);
+        if (v == null) {
+            return 0;
+        }
+        String t = v.trim();
+        try {
+            double f = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1)) / 100 : Double.parseDouble(t);
+            if (!(f >= 0 && f < 1)) {
+                throw new UsageException("--" + name + " must be a fraction from 0 to under 100%, got '" + v + "'");
+            }
+            return f;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a percentage like 3% or a fraction like 0.03, got '" + v + "'");
+        }
+    }
+
     static InetSocketAddress address(String option, String hostPort) {
         int colon = hostPort.lastIndexOf(':');
         if (colon <= 0 || colon == hostPort.length() - 1) {

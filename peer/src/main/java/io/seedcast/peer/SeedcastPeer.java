@@ -13,6 +13,8 @@ import io.seedcast.ppspp.keys.SwarmId;
 import io.seedcast.ppspp.keys.SwarmKeyPair;
 import io.seedcast.ppspp.live.Profile;
 import io.seedcast.ppspp.live.SwarmParameters;
+import io.seedcast.ppspp.sim.LinkProfile;
+import io.seedcast.ppspp.sim.UdpRelay;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -47,11 +49,17 @@ public final class SeedcastPeer {
               seedcast-peer join --swarm HEX --peer HOST:PORT [--peer ...] --output FILE|-
                   [--listen HOST:PORT] [--profile rfc7574|libswift] [--duration SECONDS]
                   [--integrity umt|sign-all] [--hash sha256|sha1] [--chunk-size 1024] [--chunks-per-signature 32]
+              seedcast-peer netsim --listen HOST:PORT --target HOST:PORT [--rtt 50ms] [--jitter 5ms] [--loss 2%]
+                  [--burst-loss 2%] [--burst-length 4] [--duplicate 1%] [--reorder 1%] [--rate-kbps N] [--queue-kb 64]
+                  [--seed N] [--duration SECONDS]
+                  A UDP relay that delays, jitters, drops, duplicates and reorders what passes, each direction alike.
             """;
 
     static final Set<String> COMMON = Set.of("integrity", "hash", "chunk-size", "chunks-per-signature", "profile", "listen");
     static final Set<String> INJECT = union(COMMON, Set.of("input", "rate-kbps", "algorithm", "key", "swarm-id-out", "linger"));
     static final Set<String> JOIN = union(COMMON, Set.of("swarm", "peer", "output", "duration", "metadata", "publisher-key"));
+    static final Set<String> NETSIM = Set.of("listen", "target", "rtt", "jitter", "loss", "burst-loss", "burst-length", "duplicate",
+            "reorder", "rate-kbps", "queue-kb", "seed", "duration");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -90,7 +98,8 @@ public final class SeedcastPeer {
             return switch (argv[0]) {
                 case "inject" -> inject(new Args(argv, 1, INJECT));
                 case "join" -> join(new Args(argv, 1, JOIN));
-                default -> throw new Args.UsageException("unknown command '" + argv[0] + "': use inject or join");
+                case "netsim" -> netsim(new Args(argv, 1, NETSIM));
+                default -> throw new Args.UsageException("unknown command '" + argv[0] + "': use inject, join or netsim");
             };
         } catch (Args.UsageException | IllegalArgumentException e) {
             // InvalidSwarmIdException and InvalidKeyFileException are IllegalArgumentExceptions with a reason.
@@ -121,6 +130,33 @@ public final class SeedcastPeer {
             throw new IllegalArgumentException("the libswift profile uses SHA-1 Merkle trees: drop --hash or use --hash sha1");
         }
         return p;
+    }
+
+    /** The network simulator as a UDP relay, so real processes (ours, or SRT's tools) can be put behind a bad path. */
+    private int netsim(Args a) throws IOException, InterruptedException {
+        InetSocketAddress listen = Args.address("listen", a.require("listen"));
+        InetSocketAddress target = Args.address("target", a.require("target"));
+        java.time.Duration rtt = a.duration("rtt", java.time.Duration.ZERO);
+        LinkProfile p = LinkProfile.rtt(rtt, a.duration("jitter", java.time.Duration.ZERO), a.fraction("loss"))
+                .withDuplicates(a.fraction("duplicate")).withReordering(a.fraction("reorder"));
+        if (a.has("burst-loss")) {
+            p = p.withBursts(a.fraction("burst-loss"), a.number("burst-length", 4, 1, 1000));
+        }
+        if (a.has("rate-kbps")) {
+            p = p.withRate(a.number("rate-kbps", 0, 1, 100_000_000) * 1000 / 8, a.number("queue-kb", 64, 1, 1 << 20) * 1024);
+        }
+        long duration = a.number("duration", -1, -1, Long.MAX_VALUE / 1000);
+        try (UdpRelay relay = new UdpRelay(listen, target, p, a.number("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE))) {
+            err.println("netsim: " + relay.localAddress() + " -> " + target + ": " + p + " (each direction)");
+            long start = System.nanoTime();
+            while (duration < 0 || System.nanoTime() - start < duration * 1_000_000_000L) {
+                if (stop.await(1, TimeUnit.SECONDS)) {
+                    break;
+                }
+                err.printf("forwarded=%d dropped=%d%n", relay.forwarded.get(), relay.dropped.get());
+            }
+        }
+        return 0;
     }
 
     private int inject(Args a) throws IOException, InterruptedException {
@@ -372,8 +408,10 @@ public final class SeedcastPeer {
             if (writeError[0] != null) {
                 err.println("seedcast-peer: cannot write " + output + ": " + writeError[0].getMessage());
             }
-            err.printf("verified=%d rejected=%d first_chunk_ms=%d bytes=%d%n", verifiedAll, rejectedAll,
-                    first < 0 ? -1 : first / 1_000_000, written);
+            long lostAll = joined.stream().mapToLong(j -> j.stats().chunksLost.get()).sum();
+            long reRequestedAll = joined.stream().mapToLong(j -> j.stats().reRequests.get()).sum();
+            err.printf("verified=%d rejected=%d lost=%d rerequested=%d first_chunk_ms=%d bytes=%d%n", verifiedAll, rejectedAll,
+                    lostAll, reRequestedAll, first < 0 ? -1 : first / 1_000_000, written);
             return verifiedAll > 0 ? 0 : 1;
         } finally {
             if (!output.equals("-")) {
@@ -455,8 +493,9 @@ public final class SeedcastPeer {
                 if (source) {
                     err.printf("served=%d out=%dkbit/s peers=%d%n", stats.chunksServed.get(), (out - lastOut) * 8 / 1000, stats.peers.get());
                 } else {
-                    err.printf("verified=%d rejected=%d in=%dkbit/s out=%dkbit/s peers=%d%n", stats.chunksVerified.get(),
-                            stats.chunksRejected.get(), (in - lastIn) * 8 / 1000, (out - lastOut) * 8 / 1000, stats.peers.get());
+                    err.printf("verified=%d rejected=%d lost=%d rerequested=%d lag=%d in=%dkbit/s out=%dkbit/s peers=%d%n",
+                            stats.chunksVerified.get(), stats.chunksRejected.get(), stats.chunksLost.get(), stats.reRequests.get(),
+                            stats.lagChunks.get(), (in - lastIn) * 8 / 1000, (out - lastOut) * 8 / 1000, stats.peers.get());
                 }
                 lastIn = in;
                 lastOut = out;

@@ -21,14 +21,17 @@ import java.util.Set;
  * @param maxSignatureAge      signed munros older than this are discarded; null for the profile's (RFC 7574 §6.1.2.4)
  * @param peerFirstWait        seeder offload: how long a viewer with peers waits for one of them to hold a chunk that
  *                             only seeders hold yet, for the chunks it does not fetch first-hand; zero turns offload off
+ * @param quietPeer            a peer silent this long while we wait on chunks we asked of it is handshaken again: it may
+ *                             have restarted and forgotten our channel (well under {@code peerTimeout}, which drops it)
  */
 public record EngineConfig(InetSocketAddress listen, int maxDatagram, Duration keepaliveInterval, Duration peerTimeout,
         Duration handshakeTimeout, int maxPendingHandshakes, int handshakesPerSecond, int maxPeersPerSwarm, int maxPeers,
         long uploadBytesPerSecond, Duration requestTimeout, int requestWindow, int maxRequestsPerPeer,
         boolean pexToUntrusted, Set<InetAddress> trustedPeers, Duration ledbatTarget, Duration maxSignatureAge,
-        Duration peerFirstWait) {
+        Duration peerFirstWait, Duration quietPeer) {
 
     public EngineConfig {
+        quietPeer = quietPeer == null ? Duration.ofMillis(2500) : quietPeer;
         trustedPeers = Set.copyOf(trustedPeers);
         peerFirstWait = peerFirstWait == null ? Duration.ZERO : peerFirstWait;
         if (maxDatagram < 576 || maxDatagram > 65_507) {
@@ -39,7 +42,8 @@ public record EngineConfig(InetSocketAddress listen, int maxDatagram, Duration k
     public static EngineConfig defaults(InetSocketAddress listen) {
         return new EngineConfig(listen, 1472, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(3),
                 4096, 2000, 200, 1000, 0, Duration.ofMillis(1500), 256, 96, true, Set.of(), Duration.ofMillis(100), null,
-                Duration.ofMillis(200));
+                Duration.ofMillis(200),
+                Duration.ofMillis(2500));
     }
 
     /** A live source's defaults: PEX answered only to trusted peers (attack E1, RFC 7574 §12.2.3). */
@@ -50,42 +54,48 @@ public record EngineConfig(InetSocketAddress listen, int maxDatagram, Duration k
     public EngineConfig withPexToUntrusted(boolean b) {
         return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
                 handshakesPerSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, b, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait);
+                maxRequestsPerPeer, b, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait, quietPeer);
     }
 
     public EngineConfig withUploadLimit(long bytesPerSecond) {
         return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
                 handshakesPerSecond, maxPeersPerSwarm, maxPeers, bytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait);
+                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait, quietPeer);
     }
 
     public EngineConfig withHandshakeLimits(int maxPending, int perSecond) {
         return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPending,
                 perSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait);
+                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait, quietPeer);
     }
 
     public EngineConfig withPeerLimits(int perSwarm, int total) {
         return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
                 handshakesPerSecond, perSwarm, total, uploadBytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait);
+                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait, quietPeer);
     }
 
     public EngineConfig withTrustedPeers(Set<InetAddress> trusted) {
         return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
                 handshakesPerSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, pexToUntrusted, trusted, ledbatTarget, maxSignatureAge, peerFirstWait);
+                maxRequestsPerPeer, pexToUntrusted, trusted, ledbatTarget, maxSignatureAge, peerFirstWait, quietPeer);
     }
 
     public EngineConfig withMaxSignatureAge(Duration age) {
         return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
                 handshakesPerSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, age, peerFirstWait);
+                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, age, peerFirstWait, quietPeer);
+    }
+
+    public EngineConfig withQuietPeer(Duration quiet) {
+        return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
+                handshakesPerSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
+                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait, quiet);
     }
 
     public EngineConfig withPeerFirstWait(Duration wait) {
         return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
                 handshakesPerSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, wait);
+                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, wait, quietPeer);
     }
 }

@@ -58,21 +58,10 @@ final class LivePicker<H extends LivePicker.Holder> {
         int load;
         long seq;
         long highestDelivered = -1;
-        long srttNanos = -1;
-        long rttvarNanos;
+        final RttEstimator rtt = new RttEstimator();
         double chunksPerSecond;
         long rateSince = Long.MIN_VALUE;
         int rateCount;
-
-        void sample(long rtt) {
-            if (srttNanos < 0) {
-                srttNanos = rtt;
-                rttvarNanos = rtt / 2;
-            } else {
-                rttvarNanos = (3 * rttvarNanos + Math.abs(srttNanos - rtt)) / 4;
-                srttNanos = (7 * srttNanos + rtt) / 8;
-            }
-        }
 
         void delivered(long now) {
             if (rateSince == Long.MIN_VALUE) {
@@ -158,7 +147,7 @@ final class LivePicker<H extends LivePicker.Holder> {
         if (r != null) {
             HolderState st = release(r.holder());
             if (st != null && r.holder() == from) {
-                st.sample(now - r.requestedNanos());
+                st.rtt.sample(now - r.requestedNanos());
                 st.highestDelivered = Math.max(st.highestDelivered, r.seq());
             }
         }
@@ -200,20 +189,20 @@ final class LivePicker<H extends LivePicker.Holder> {
      */
     int limit(H holder) {
         HolderState st = stateOf.get(holder);
-        if (st == null || st.srttNanos < 0) {
+        if (st == null || !st.rtt.hasSample()) {
             return maxPerHolder;
         }
-        long bdp = (long) Math.ceil(2 * st.chunksPerSecond * (st.srttNanos + 4 * st.rttvarNanos) / 1e9);
+        long bdp = (long) Math.ceil(2 * st.chunksPerSecond * (st.rtt.srtt() + 4 * st.rtt.rttvar()) / 1e9);
         return (int) Math.min(window, Math.max(maxPerHolder, bdp));
     }
 
     /** When a request of this holder is given up if nothing came: a few round trips, within [300 ms, the configured timeout]. */
     private long deadline(H holder, long now) {
         HolderState st = stateOf.get(holder);
-        if (st == null || st.srttNanos < 0) {
+        if (st == null || !st.rtt.hasSample()) {
             return now + timeoutNanos;
         }
-        return now + Math.min(timeoutNanos, Math.max(MIN_DEADLINE_NANOS, 2 * st.srttNanos + 4 * st.rttvarNanos));
+        return now + Math.min(timeoutNanos, Math.max(MIN_DEADLINE_NANOS, 2 * st.rtt.srtt() + 4 * st.rtt.rttvar()));
     }
 
     boolean isRequested(long chunk) {
@@ -244,7 +233,7 @@ final class LivePicker<H extends LivePicker.Holder> {
             HolderState st = stateOf.get(r.holder());
             // RFC 6298-style timing on the request-to-data round trip, with QUIC's rule for loss: later requests answered.
             boolean overtaken = st != null && st.highestDelivered >= r.seq() + REORDER_THRESHOLD;
-            long lossAt = overtaken ? r.requestedNanos() + st.srttNanos + 4 * st.rttvarNanos : Long.MAX_VALUE;
+            long lossAt = overtaken ? r.requestedNanos() + st.rtt.srtt() + 4 * st.rtt.rttvar() : Long.MAX_VALUE;
             if (chunk < from) {
                 it.remove();
                 release(r.holder());

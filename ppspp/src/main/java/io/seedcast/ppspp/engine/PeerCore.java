@@ -99,6 +99,8 @@ public final class PeerCore {
     private final Map<Bytes, LiveSwarm> swarms = new HashMap<>();
     private final Map<Integer, Channel> channels = new HashMap<>();
     private final HandshakeGate gate;
+    /** Resets sent for unknown channels: at most this many a second, whatever arrives. */
+    private final TokenBucket resets;
     private volatile UnaryOperator<Datagram> outboundFilter = UnaryOperator.identity();
 
     public final AtomicLong malformedDatagrams = new AtomicLong();
@@ -124,6 +126,7 @@ public final class PeerCore {
         this.random = random;
         this.gate = new HandshakeGate(config.maxPendingHandshakes(), config.handshakesPerSecond(),
                 config.handshakeTimeout().toNanos(), now);
+        this.resets = new TokenBucket(100, now);
     }
 
     public InetSocketAddress localAddress() {
@@ -202,7 +205,11 @@ public final class PeerCore {
         Channel c = channels.get(channelId);
         if (c == null) {
             HandshakeGate.Pending p = gate.confirm(channelId, from);
-            if (p == null || !swarms.containsValue(p.swarm())) {
+            if (p == null) {
+                onUnknownChannel(buf, channelId, from, now);
+                return;
+            }
+            if (!swarms.containsValue(p.swarm())) {
                 return;
             }
             // The third datagram: the peer is where it said it was (RFC 7574 §3.1.1, §12.1).
@@ -226,6 +233,48 @@ public final class PeerCore {
         c.swarm.stats.datagramsIn.incrementAndGet();
         onMessages(c, ((DecodeResult.Decoded) r).datagram().messages(), now);
         flush(c, now);
+    }
+
+    /**
+     * A datagram for a channel we do not know: we restarted, or dropped the channel, and the peer does not know it yet.
+     * Answer with a reset (a closing HANDSHAKE in a datagram addressed to the very channel ID it used), so that it
+     * handshakes again now instead of after its 30 s dead-peer timeout. Least abusable: an off-path sender would have
+     * to guess a random 32-bit channel ID to reset anyone; the 12-byte reply goes only to datagrams at least as long
+     * (no amplification; a 4-byte keepalive gets none), at a bounded rate; and a reset is never answered.
+     */
+    // RFC 7574 §8.4
+    private void onUnknownChannel(ByteBuffer buf, int channelId, InetSocketAddress from, long now) {
+        DecodeResult r = DatagramCodec.decode(buf.duplicate(), WireContext.DEFAULT);
+        if (r instanceof DecodeResult.Decoded d && d.datagram().messages().size() == 1
+                && d.datagram().messages().getFirst() instanceof Handshake h && h.isClose()) {
+            // A reset: the channel whose remote ID this is, at this address, is gone on the other side.
+            for (Channel c : new ArrayList<>(channels.values())) {
+                if (c.remote.equals(from) && c.remoteId() == channelId && !c.awaitingHandshake()) {
+                    LOG.log(Level.INFO, "peer {0} of swarm {1} lost our channel (restarted?): handshaking again", from, c.swarm.id);
+                    reopen(c, now);
+                    return;
+                }
+            }
+            return;
+        }
+        if (buf.remaining() >= RESET.length && resets.tryTake(1, now)) {
+            ByteBuffer reset = ByteBuffer.wrap(RESET.clone());
+            reset.putInt(0, channelId);
+            sendRaw(reset.array(), from);
+        }
+    }
+
+    /** A reset datagram's bytes, with the channel ID to be filled in. */
+    private static final byte[] RESET = DatagramCodec.encode(Datagram.of(0, Handshake.close(SwarmParameters.PROTOCOL_VERSION)),
+            WireContext.DEFAULT);
+
+    /** Drops a channel whose peer lost it or went quiet, and (a viewer) handshakes with that peer again at once. */
+    private void reopen(Channel c, long now) {
+        drop(c, PeerDropReason.TIMEOUT);
+        LiveSwarm s = c.swarm;
+        if (s.role.fetches() && swarms.containsValue(s)) {
+            connect(s, c.remote, now);
+        }
     }
 
     /** A datagram to channel 0: someone opens a channel. Answer it with one small datagram, keep a little state, no more. */
@@ -616,6 +665,7 @@ public final class PeerCore {
                 s.giveUpIfStuck(now);
                 pick(s, now);
                 s.stats.reRequests.set(s.picker.reRequests());
+                s.stats.lagChunks.set(s.nextOutput() < 0 ? 0 : Math.max(0, s.liveEdge() - s.nextOutput() + 1));
                 if (s.seedRetryDue(now)) {
                     for (InetSocketAddress p : s.seeds()) {
                         connect(s, p, now);
@@ -637,6 +687,14 @@ public final class PeerCore {
                 }
                 if (c.silentFor(now) > config.peerTimeout().toNanos()) {
                     drop(c, PeerDropReason.TIMEOUT);
+                    continue;
+                }
+                if (s.role.fetches() && c.silentFor(now) > config.quietPeer().toNanos() && s.picker.outstanding(c) > 0) {
+                    // At a live edge a peer we wait on is never this quiet: it restarted, or the path broke. A new handshake
+                    // finds out in a round trip; its requests go to other holders meanwhile.
+                    LOG.log(Level.INFO, "peer {0} of swarm {1} silent for {2} ms with chunks outstanding: handshaking again",
+                            c.remote, s.id, c.silentFor(now) / 1_000_000);
+                    reopen(c, now);
                     continue;
                 }
                 if (!announce.isEmpty()) {

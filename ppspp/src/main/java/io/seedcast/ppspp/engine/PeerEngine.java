@@ -29,6 +29,7 @@ import java.util.function.UnaryOperator;
 public final class PeerEngine implements AutoCloseable, PeerCore.Loop {
 
     private static final System.Logger LOG = System.getLogger(PeerEngine.class.getName());
+    static final int MAX_TASKS_PER_TURN = 256;
 
     private final DatagramChannel socket;
     private final Selector selector;
@@ -178,10 +179,16 @@ public final class PeerEngine implements AutoCloseable, PeerCore.Loop {
             try {
                 long now = System.nanoTime();
                 long wait = Math.max(1, (nextTick - now) / 1_000_000);
-                selector.select(Math.min(wait, 5));
+                if (tasks.isEmpty()) {
+                    selector.select(Math.min(wait, 5));
+                } else {
+                    selector.selectNow();
+                }
                 selector.selectedKeys().clear();
+                // A bounded batch of tasks, then the socket: a source whose publishing (signing) outruns the CPU must
+                // still answer handshakes and requests, not drain an ever-refilled queue forever.
                 Runnable t;
-                while ((t = tasks.poll()) != null) {
+                for (int i = 0; i < MAX_TASKS_PER_TURN && (t = tasks.poll()) != null; i++) {
                     t.run();
                 }
                 receiveAll();

@@ -31,8 +31,7 @@ final class SendState {
     /** The same chunks by index, to ask whether any lies under a hash tree node. */
     private final NavigableSet<Long> inflightChunks = new TreeSet<>();
     private long inflightBytes;
-    private long srttNanos = -1;
-    private long rttvarNanos;
+    private final RttEstimator rtt = new RttEstimator();
     private long rtoNanos = INITIAL_RTO_NANOS;
     private long lost;
     final Ledbat ledbat;
@@ -115,21 +114,14 @@ final class SendState {
         return c != null && c <= r.end();
     }
 
-    private void sample(long rtt) {
-        rtt = Math.max(rtt, 1);
-        if (srttNanos < 0) {
-            srttNanos = rtt;
-            rttvarNanos = rtt / 2;
-        } else {
-            rttvarNanos = (3 * rttvarNanos + Math.abs(srttNanos - rtt)) / 4;
-            srttNanos = (7 * srttNanos + rtt) / 8;
-        }
-        rtoNanos = Math.min(MAX_RTO_NANOS, Math.max(MIN_RTO_NANOS, srttNanos + 4 * rttvarNanos));
+    private void sample(long sample) {
+        rtt.sample(sample);
+        rtoNanos = Math.min(MAX_RTO_NANOS, Math.max(MIN_RTO_NANOS, rtt.srtt() + 4 * rtt.rttvar()));
     }
 
     /** The smoothed RTT in microseconds, 100 ms before the first sample. */
     long srttMicros() {
-        return srttNanos < 0 ? 100_000 : srttNanos / 1000;
+        return rtt.hasSample() ? rtt.srtt() / 1000 : 100_000;
     }
 
     long rtoNanos() {

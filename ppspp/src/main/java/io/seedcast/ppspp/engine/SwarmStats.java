@@ -23,4 +23,6 @@ public final class SwarmStats {
     public final AtomicLong chunksLost = new AtomicLong();
     /** Chunks asked again after their request was lost or timed out. */
     public final AtomicLong reRequests = new AtomicLong();
+    /** Viewer: chunks between the newest signed chunk it knows of and its output point (how far behind live it plays). */
+    public final AtomicLong lagChunks = new AtomicLong();
 }

@@ -100,6 +100,17 @@ public final class SimNetwork {
         return node;
     }
 
+    /**
+     * The process at {@code old}'s address killed (SIGKILL: no goodbye, its state gone) and started again, empty, at
+     * the same address. Datagrams in flight to it arrive at the new one.
+     */
+    public Node restart(Node old, EngineConfig config) {
+        old.kill();
+        Node node = new Node(old.address, config);
+        nodes.put(old.address, node);
+        return node;
+    }
+
     public void at(long atNanos, Runnable task) {
         events.add(new Event(Math.max(atNanos, now), seq++, task));
     }
@@ -138,8 +149,7 @@ public final class SimNetwork {
         datagram.get(bytes);
         bytesSent += bytes.length;
         datagramsSent++;
-        Node target = nodes.get(to);
-        if (target == null) {
+        if (!nodes.containsKey(to)) {
             return;
         }
         long departs = now;
@@ -155,6 +165,8 @@ public final class SimNetwork {
         Link link = links.computeIfAbsent(pair, p -> new Link(profiles.getOrDefault(p, defaultProfile), random.nextLong()));
         for (long at : link.transit(bytes.length, departs)) {
             at(at, () -> {
+                // Whoever is at that address when it arrives gets it: a restarted process, or nobody.
+                Node target = nodes.get(to);
                 if (target.up) {
                     target.core.onDatagram(ByteBuffer.wrap(bytes), from, now);
                 }
