@@ -16,7 +16,8 @@ final class Ledbat {
     static final double GAIN = 1.0;
     static final int ALLOWED_INCREASE = 1;
     static final int MIN_CWND = 2;
-    static final int INIT_CWND = 4;
+    /** RFC 6928: ten segments, as TCP starts today; a live viewer joining far away needs the first round trips. */
+    static final int INIT_CWND = 10;
     static final long MINUTE_MICROS = 60_000_000L;
 
     private final int mss;

@@ -50,14 +50,22 @@ final class LivePicker<H extends LivePicker.Holder> {
     }
 
     /** A chunk asked of a holder: when, until when, and its place in the order we asked that holder. */
-    private record Request<H>(H holder, long requestedNanos, long deadlineNanos, long seq) {
+    /** {@code retry}: asked before; its DATA may answer either request, so it gives no round-trip sample (Karn's rule). */
+    private record Request<H>(H holder, long requestedNanos, long deadlineNanos, boolean arrived, boolean retry) {
     }
 
     /** What the picker learns of one holder: load, request-to-data round trip (RFC 6298 style), delivery rate. */
     private static final class HolderState {
         int load;
-        long seq;
-        long highestDelivered = -1;
+        /** The highest chunk that arrived from this holder, and when it did (holders serve the lowest chunk first). */
+        long highestChunk = -1;
+        long highestChunkAt;
+        /** When we asked for that highest chunk. */
+        long highestChunkAsked = Long.MAX_VALUE;
+        /** The shortest request-to-data time seen: the path's round trip with the least queueing. */
+        long minRtt = Long.MAX_VALUE;
+        /** How late a chunk has come after a higher one from this holder (RACK's reordering window, measured). */
+        long reorderNanos;
         final RttEstimator rtt = new RttEstimator();
         double chunksPerSecond;
         long rateSince = Long.MIN_VALUE;
@@ -79,7 +87,7 @@ final class LivePicker<H extends LivePicker.Holder> {
     }
 
     static final long RATE_INTERVAL_NANOS = 250_000_000L;
-    /** A chunk counts as lost once this many chunks asked of the same holder after it have arrived (as QUIC's kPacketThreshold). */
+    /** A chunk counts as lost once a chunk this much higher has come from the same holder (as QUIC's kPacketThreshold). */
     static final int REORDER_THRESHOLD = 3;
     static final long MIN_DEADLINE_NANOS = 300_000_000L;
 
@@ -101,6 +109,8 @@ final class LivePicker<H extends LivePicker.Holder> {
     private boolean viewerNews = true;
     private long wakeAt = Long.MIN_VALUE;
     private long reRequests;
+    /** Of the re-requests, those a later chunk showed lost (the rest timed out). */
+    long detectedLost;
 
     LivePicker(SwarmParameters params, EngineConfig config, RandomGenerator random) {
         this.params = params;
@@ -146,9 +156,9 @@ final class LivePicker<H extends LivePicker.Holder> {
         Request<H> r = requested.remove(chunk);
         if (r != null) {
             HolderState st = release(r.holder());
-            if (st != null && r.holder() == from) {
+            if (st != null && r.holder() == from && !r.retry()) {
                 st.rtt.sample(now - r.requestedNanos());
-                st.highestDelivered = Math.max(st.highestDelivered, r.seq());
+                st.minRtt = Math.min(st.minRtt, now - r.requestedNanos());
             }
         }
         if (from != null) {
@@ -157,6 +167,28 @@ final class LivePicker<H extends LivePicker.Holder> {
         waitingUntil.remove(chunk);
         lostFrom.remove(chunk);
         dirty = true;
+    }
+
+    /**
+     * DATA for chunk {@code chunk} came from {@code from}, verified or not yet (waiting for its hashes): it was not lost,
+     * and its place in the holder's order tells what was.
+     */
+    void onArrived(long chunk, H from, long now) {
+        Request<H> r = requested.get(chunk);
+        if (r != null && r.holder() == from && !r.arrived()) {
+            requested.put(chunk, new Request<>(r.holder(), r.requestedNanos(), r.deadlineNanos(), true, r.retry()));
+        }
+        HolderState st = stateOf.computeIfAbsent(from, h -> new HolderState());
+        // The window forgets a rare outlier over a few hundred chunks (RACK keeps its reo_wnd only for a while too).
+        st.reorderNanos -= st.reorderNanos >> 8;
+        if (chunk > st.highestChunk) {
+            st.highestChunk = chunk;
+            st.highestChunkAt = now;
+            st.highestChunkAsked = r != null && r.holder() == from ? r.requestedNanos() : Long.MAX_VALUE;
+        } else if (chunk < st.highestChunk) {
+            // Overtaken on the way and here anyway: the path reorders this much; wait that long before calling a loss.
+            st.reorderNanos = Math.max(st.reorderNanos, now - st.highestChunkAt);
+        }
     }
 
     /** A holder became ready or stopped being ready (handshake done, CHOKE, UNCHOKE). */
@@ -193,8 +225,28 @@ final class LivePicker<H extends LivePicker.Holder> {
             return maxPerHolder;
         }
         long bdp = (long) Math.ceil(2 * st.chunksPerSecond * (st.rtt.srtt() + 4 * st.rtt.rttvar()) / 1e9);
-        return (int) Math.min(window, Math.max(maxPerHolder, bdp));
+        return (int) Math.min(window(), Math.max(maxPerHolder, bdp));
     }
+
+    /**
+     * How far past the playout point to ask: at least the configured window, and four round trips of what arrives, so
+     * that a lost chunk being asked again does not stop the rest of the path from being used (bandwidth x delay).
+     */
+    int window() {
+        double rate = 0;
+        long rtt = 0;
+        for (HolderState st : stateOf.values()) {
+            rate += st.chunksPerSecond;
+            if (st.rtt.hasSample()) {
+                rtt = Math.max(rtt, st.rtt.srtt() + 4 * st.rtt.rttvar());
+            }
+        }
+        long w = (long) Math.ceil(4 * rate * rtt / 1e9);
+        return (int) Math.min(MAX_WINDOW, Math.max(window, w));
+    }
+
+    static final int MAX_WINDOW = 4096;
+
 
     /** When a request of this holder is given up if nothing came: a few round trips, within [300 ms, the configured timeout]. */
     private long deadline(H holder, long now) {
@@ -231,9 +283,16 @@ final class LivePicker<H extends LivePicker.Holder> {
             Request<H> r = e.getValue();
             long chunk = e.getKey();
             HolderState st = stateOf.get(r.holder());
-            // RFC 6298-style timing on the request-to-data round trip, with QUIC's rule for loss: later requests answered.
-            boolean overtaken = st != null && st.highestDelivered >= r.seq() + REORDER_THRESHOLD;
-            long lossAt = overtaken ? r.requestedNanos() + st.rtt.srtt() + 4 * st.rtt.rttvar() : Long.MAX_VALUE;
+            // Holders serve the lowest chunk asked first: a higher chunk that left the holder after our request for this one
+            // reached it (its arrival a round trip or more after we asked) means this one was sent before it and lost on
+            // the way. Declared lost once a little jitter has passed after that arrival (QUIC's loss detection, in chunks).
+            long reorder = st == null ? 0 : Math.max(2_000_000L, Math.min(st.reorderNanos * 5 / 4, Math.max(st.minRtt, st.rtt.srtt())));
+            // The higher chunk was asked with or after this one, or came so long after we asked for this one that our request
+            // had reached the holder before it left.
+            boolean overtaken = st != null && !r.arrived() && st.highestChunk >= chunk + REORDER_THRESHOLD
+                    && (st.highestChunkAsked >= r.requestedNanos()
+                            || (st.minRtt != Long.MAX_VALUE && st.highestChunkAt >= r.requestedNanos() + st.minRtt + 2 * reorder));
+            long lossAt = overtaken ? st.highestChunkAt + reorder : Long.MAX_VALUE;
             if (chunk < from) {
                 it.remove();
                 release(r.holder());
@@ -245,6 +304,7 @@ final class LivePicker<H extends LivePicker.Holder> {
                 it.remove();
                 release(r.holder());
                 reRequests++;
+                detectedLost++;
                 lostFrom.put(chunk, r.holder());
             } else if (r.deadlineNanos() < now) {
                 it.remove();
@@ -277,7 +337,7 @@ final class LivePicker<H extends LivePicker.Holder> {
         }
         Map<H, ArrayDeque<Long>> picked = new LinkedHashMap<>();
         // Nothing past the newest chunk any holder announced can be asked for: at the live edge that leaves a few chunks.
-        long end = Math.min(from + window, newest + 1);
+        long end = Math.min(from + window(), newest + 1);
         for (long i = from; i < end && !ready.isEmpty(); i++) {
             if (have.test(i) || requested.containsKey(i)) {
                 continue;
@@ -307,7 +367,7 @@ final class LivePicker<H extends LivePicker.Holder> {
             waitingUntil.remove(i);
             HolderState st = stateOf.computeIfAbsent(best, h -> new HolderState());
             long deadline = deadline(best, now);
-            requested.put(i, new Request<>(best, now, deadline, st.seq++));
+            requested.put(i, new Request<>(best, now, deadline, false, avoid != null));
             st.load++;
             wakeAt = Math.min(wakeAt, deadline);
             if (st.load >= limit(best)) {

@@ -70,6 +70,7 @@ public final class LiveSwarm {
 
     /** Since when the output waits on a missing chunk while later ones are held; -1 if it does not. */
     private long blockedSince = -1;
+    private long blockedOn = -1;
     /** How long the output waits on a missing chunk before giving it up: twice a 1 s playout buffer. */
     public static final long GIVE_UP_NANOS = 2_000_000_000L;
 
@@ -419,8 +420,14 @@ public final class LiveSwarm {
             stats.chunksOutput.incrementAndGet();
             nextOutput++;
         }
+        // Blocked if later chunks are here: since now, unless it is still the same chunk we were blocked on.
         Long later = chunks.higherKey(nextOutput);
-        blockedSince = later == null ? -1 : blockedSince < 0 ? now : blockedSince;
+        if (later == null) {
+            blockedSince = -1;
+        } else if (blockedSince < 0 || blockedOn != nextOutput) {
+            blockedSince = now;
+            blockedOn = nextOutput;
+        }
     }
 
     /**
@@ -444,7 +451,36 @@ public final class LiveSwarm {
         output(now);
     }
 
+    /** UMT viewer: hashes that came in a datagram of their own, not yet needed by a chunk (bounded, by bin). */
+    private final TreeMap<Bin, Bytes> looseHashes = new TreeMap<>((a, b) -> Long.compare(a.value(), b.value()));
+    static final int MAX_LOOSE_HASHES = 4096;
+
+    void keepLooseHashes(List<Integrity> hashes) {
+        for (Integrity i : hashes) {
+            if (i.chunks() instanceof Bin b && !b.isNone()) {
+                looseHashes.put(b, i.hash());
+            }
+        }
+        while (looseHashes.size() > MAX_LOOSE_HASHES) {
+            looseHashes.pollFirstEntry();
+        }
+    }
+
+    Map<Bin, Bytes> looseHashes() {
+        if (nextOutput >= 0) {
+            looseHashes.keySet().removeIf(b -> b.lastChunk() < nextOutput);
+        }
+        return looseHashes;
+    }
+
     void holdBack(long index, HeldBack h) {
+        HeldBack before = heldBack.get(index);
+        if (before != null) {
+            // The same chunk again (asked again): keep every hash either copy came with.
+            List<Integrity> uncles = new ArrayList<>(before.uncles());
+            uncles.addAll(h.uncles());
+            h = new HeldBack(h.from(), h.payload(), uncles, h.ack());
+        }
         heldBack.put(index, h);
         while (heldBack.size() > MAX_HELD_BACK) {
             heldBack.pollFirstEntry();

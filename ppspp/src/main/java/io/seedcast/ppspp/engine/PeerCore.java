@@ -416,6 +416,13 @@ public final class PeerCore {
                 }
             }
         }
+        if (!integrities.isEmpty() && s.role.fetches() && s.params.integrity() == IntegrityMethod.UNIFIED_MERKLE_TREE
+                && messages.stream().noneMatch(m -> m instanceof Data)) {
+            // Hashes whose DATA did not fit in the same datagram (RFC 7574 §5.4 lets them travel ahead): kept as
+            // candidates for the chunks they belong to; the signed munro hash decides whether they are right.
+            s.keepLooseHashes(integrities);
+            retryHeldBack(s, now);
+        }
     }
 
     private void announced(Channel c, ChunkRange r) {
@@ -522,6 +529,7 @@ public final class PeerCore {
             return;
         }
         byte[] payload = d.payload().toArray();
+        s.picker.onArrived(index, c, now);
         LiveVerifier.Verdict v;
         SignedIntegrity sig = null;
         if (s.params.integrity() == IntegrityMethod.SIGN_ALL) {
@@ -546,6 +554,7 @@ public final class PeerCore {
                     // Its munro or an uncle hash is not here yet: lost, or on its way in a datagram this one overtook. Keep
                     // it aside (unverified, not output, not served, not ACKed) and try again when hashes arrive.
                     s.holdBack(index, new LiveSwarm.HeldBack(c, payload, List.copyOf(integrities), ack));
+                    retryHeldBack(s, now);
                 }
             }
         }
@@ -564,11 +573,18 @@ public final class PeerCore {
         s.accept(index, payload, sig, c, now);
     }
 
-    /** Chunks held back for want of a hash, tried again now that a chunk or a munro verified. */
+    /**
+     * Chunks held back for want of a hash, tried again now that a chunk or a munro verified or another chunk came. A
+     * sender leaves out the hashes a chunk it sent just before brings (in flight, not yet acknowledged), so a chunk may
+     * need what a held-back neighbour carries: its uncles, and its own leaf hash. Those are tried as candidates too: the
+     * signed munro hash decides (RFC 7574 §5.3), so a candidate that is wrong only fails the check, and such a failure is
+     * not held against the sender of this chunk.
+     */
     private void retryHeldBack(LiveSwarm s, long now) {
         boolean progress = true;
         while (progress && s.hasHeldBack()) {
             progress = false;
+            List<Integrity> pooled = null;
             for (var e : s.heldBack()) {
                 long index = e.getKey();
                 LiveSwarm.HeldBack h = e.getValue();
@@ -577,10 +593,25 @@ public final class PeerCore {
                     continue;
                 }
                 LiveVerifier.Verdict v = s.verifier.verifyChunk(index, h.payload(), 0, h.payload().length, h.uncles());
+                if (v == LiveVerifier.Verdict.MISSING_HASH) {
+                    if (pooled == null) {
+                        pooled = pooledHashes(s);
+                    }
+                    List<Integrity> candidates = new ArrayList<>(h.uncles());
+                    for (Integrity i : pooled) {
+                        if (!i.chunks().equals(Bin.chunk(index))) {
+                            candidates.add(i);
+                        }
+                    }
+                    if (s.verifier.verifyChunk(index, h.payload(), 0, h.payload().length, candidates) == LiveVerifier.Verdict.VERIFIED) {
+                        v = LiveVerifier.Verdict.VERIFIED;
+                    }
+                }
                 if (v == LiveVerifier.Verdict.VERIFIED) {
                     s.releaseHeldBack(index);
                     delivered(s, h.from(), index, h.payload(), null, h.ack(), now);
                     progress = true;
+                    pooled = null;
                 } else if (v == LiveVerifier.Verdict.BAD_CHUNK || v == LiveVerifier.Verdict.BAD_HASH) {
                     s.releaseHeldBack(index);
                     s.stats.chunksRejected.incrementAndGet();
@@ -590,6 +621,40 @@ public final class PeerCore {
                 }
             }
         }
+    }
+
+    /**
+     * What the held-back chunks carry toward verifying each other: their uncle hashes, their own leaf hashes, and every
+     * node those give both children of (so chunks that all arrived before any hash did can still climb to the munro).
+     */
+    private static List<Integrity> pooledHashes(LiveSwarm s) {
+        Map<Bin, Bytes> pool = new HashMap<>();
+        for (var e : s.heldBack()) {
+            for (Integrity i : e.getValue().uncles()) {
+                if (i.chunks() instanceof Bin b) {
+                    pool.put(b, i.hash());
+                }
+            }
+            pool.put(Bin.chunk(e.getKey()), s.params.hash().hash(e.getValue().payload()));
+        }
+        s.looseHashes().forEach(pool::putIfAbsent);
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (Bin b : List.copyOf(pool.keySet())) {
+                if (!b.isLeft() || b.layer() >= 30) {
+                    continue;
+                }
+                Bytes right = pool.get(b.sibling());
+                if (right != null && !pool.containsKey(b.parent())) {
+                    pool.put(b.parent(), s.params.hash().parent(pool.get(b), right));
+                    grew = true;
+                }
+            }
+        }
+        List<Integrity> out = new ArrayList<>(pool.size());
+        pool.forEach((b, h) -> out.add(new Integrity(b, h)));
+        return out;
     }
 
     private void reject(Channel c, PeerDropReason reason, String what) {
@@ -665,6 +730,7 @@ public final class PeerCore {
                 s.giveUpIfStuck(now);
                 pick(s, now);
                 s.stats.reRequests.set(s.picker.reRequests());
+                s.stats.lossesDetected.set(s.picker.detectedLost);
                 s.stats.lagChunks.set(s.nextOutput() < 0 ? 0 : Math.max(0, s.liveEdge() - s.nextOutput() + 1));
                 if (s.seedRetryDue(now)) {
                     for (InetSocketAddress p : s.seeds()) {
@@ -762,6 +828,8 @@ public final class PeerCore {
                 return;
             }
             it.remove();
+            // The chunk's hashes and its DATA travel together where they fit: what is queued goes out first.
+            flush(c, now);
             if (s.params.integrity() == IntegrityMethod.UNIFIED_MERKLE_TREE) {
                 Optional<SignedMunro> m = s.munroFor(index);
                 List<Integrity> uncles = s.unclesFor(index, c.peerHas(), c.sending);

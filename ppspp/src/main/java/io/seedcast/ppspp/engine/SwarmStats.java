@@ -23,6 +23,8 @@ public final class SwarmStats {
     public final AtomicLong chunksLost = new AtomicLong();
     /** Chunks asked again after their request was lost or timed out. */
     public final AtomicLong reRequests = new AtomicLong();
+    /** Of {@link #reRequests}, those asked again because later chunks from the same peer showed them lost (the rest timed out). */
+    public final AtomicLong lossesDetected = new AtomicLong();
     /** Viewer: chunks between the newest signed chunk it knows of and its output point (how far behind live it plays). */
     public final AtomicLong lagChunks = new AtomicLong();
 }

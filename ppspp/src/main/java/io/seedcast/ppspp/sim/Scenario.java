@@ -29,7 +29,7 @@ public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile
 
     /** What one run measured, worst viewer first where it matters. */
     public record Result(Scenario scenario, double onTimeWorst, double onTimeMean, long stallMsWorst, long lostForGood,
-            double bytesPerDelivered, double peerShare, long firstOutputMsWorst, long published, long reRequests) {
+            double bytesPerDelivered, double peerShare, long firstOutputMsWorst, long published, long reRequests, long lossesDetected) {
 
         public String row() {
             return String.format(Locale.ROOT, "| %s | %d | %s | %.1f Mbit/s | %.2f%% | %.2f%% | %d | %d | %.3f | %.0f%% | %d |",
@@ -131,7 +131,9 @@ public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile
         long fromPeers = 0;
         long bytesIn = 0;
         long reRequests = 0;
+        long detected = 0;
         for (LiveSwarm s : joined) {
+            detected += s.stats().lossesDetected.get();
             lost += s.stats().chunksLost.get();
             fromPeers += s.stats().bytesFromPeers.get();
             bytesIn += s.stats().bytesIn.get();
@@ -139,7 +141,7 @@ public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile
         }
         double perDelivered = delivered == 0 ? Double.POSITIVE_INFINITY : net.bytesSent() / (double) (delivered * chunkSize);
         return new Result(this, worst, outputs.isEmpty() ? 0 : sum / outputs.size(), stallWorst, lost, perDelivered,
-                bytesIn == 0 ? 0 : fromPeers / (double) bytesIn, firstWorst, published.size(), reRequests);
+                bytesIn == 0 ? 0 : fromPeers / (double) bytesIn, firstWorst, published.size(), reRequests, detected);
     }
 
     /** Prints the target table: {@code java -cp ... io.seedcast.ppspp.sim.Scenario [seconds]}. */

@@ -145,19 +145,20 @@ class LivePickerTest {
     }
 
     @Test
-    void aChunkOvertakenByThreeLaterOnesFromTheSameHolderIsAskedAgainAfterAboutOneRoundTrip() {
+    void aChunkOvertakenByThreeHigherOnesFromTheSameHolderIsAskedAgainAtOnce() {
         LivePicker<Peer> p = picker(Duration.ZERO);
         Peer a = new Peer("a", true).has(0, 9);
         Peer b = new Peer("b", true).has(0, 9);
         pick(p, List.of(a), 0, Set.of(), 0);
         Set<Long> have = new HashSet<>();
-        // Chunks 1..4 arrive after 50 ms; chunk 0 does not (lost on the way).
+        // Chunks 1..4 arrive after 50 ms; chunk 0, asked with them and served first (lowest first), does not: lost.
         for (long i = 1; i <= 4; i++) {
+            p.onArrived(i, a, 50 * MS);
             p.onReceived(i, a, 50 * MS);
             have.add(i);
         }
-        assertTrue(pick(p, List.of(a, b), 0, have, 51 * MS).requests.isEmpty(), "not before a round trip and its variance");
-        assertTrue(p.wakeAt() < 200 * MS, "it wakes when chunk 0 counts as lost: " + p.wakeAt() / MS + " ms");
+        assertTrue(pick(p, List.of(a, b), 0, have, 51 * MS).requests.isEmpty(), "not before a little reordering could explain it");
+        assertTrue(p.wakeAt() < 60 * MS, "it wakes when chunk 0 counts as lost: " + p.wakeAt() / MS + " ms");
         Recorded r = pick(p, List.of(a, b), 0, have, p.wakeAt());
         assertEquals(List.of("b:0-0"), r.requests, "asked again, of the other holder, long before the request timeout");
     }

@@ -41,11 +41,24 @@ class NetworkScenarioTest {
         LinkProfile p = LinkProfile.rtt(Duration.ofMillis(50), JITTER, 0).withBursts(0.02, 4).withReordering(0.01).withDuplicates(0.01);
         Scenario.Result r = new Scenario(2_000_000, 1, false, p, LENGTH, 0, 7).run();
         System.out.println(r.row());
-        // Short of the 99.9 % target (about 96 % on time, one stall near 2 s per 30 s here): what a datagram held back
-        // behind later ones still costs is the next thing to find. Asserted: nothing lost for good, never frozen.
-        assertTrue(r.onTimeWorst() >= 0.9, r.row());
+        // About 98.7 % in order within 1 s here, short of 99.9 %: a chunk whose REQUEST went down in a burst waits for its
+        // request deadline (no later answer shows it lost). Asserted: nothing lost for good, no stall near 2 s.
+        assertTrue(r.onTimeWorst() >= 0.98, r.row());
         assertEquals(0, r.lostForGood(), r.row());
-        assertTrue(r.stallMsWorst() < 2500, r.row());
+        assertTrue(r.stallMsWorst() < 1500, r.row());
+    }
+
+    @Test
+    void sixMegabitsAtFiftyMillisecondsAndFivePercentLoss() {
+        Scenario.Result r = run(6_000_000, 1, 50, 0.05);
+        assertTrue(r.onTimeWorst() >= 0.99, r.row());
+        assertEquals(0, r.lostForGood(), r.row());
+    }
+
+    @Test
+    void atOnePercentLossTheNetworkCarriesLittleMoreThanTheStream() {
+        Scenario.Result r = run(2_000_000, 1, 50, 0.01);
+        assertTrue(r.bytesPerDelivered() <= 1.1, "bytes sent per byte delivered at 1 % loss: " + r.row());
     }
 
     @Test
