@@ -46,6 +46,7 @@ public final class SeedcastPeer {
                   [--hash sha256|sha1] [--key FILE.pem] [--chunk-size 1024] [--chunks-per-signature 32]
                   [--profile rfc7574|libswift] [--swarm-id-out FILE] [--linger SECONDS]
               seedcast-peer join --metadata URL [--publisher-key HEX] --output FILE|- [--listen HOST:PORT] [--duration SECONDS]
+                  [--tune-in 2.5s]   (start that far behind the live edge, so the output begins at a keyframe at once)
               seedcast-peer join --swarm HEX --peer HOST:PORT [--peer ...] --output FILE|-
                   [--listen HOST:PORT] [--profile rfc7574|libswift] [--duration SECONDS]
                   [--integrity umt|sign-all] [--hash sha256|sha1] [--chunk-size 1024] [--chunks-per-signature 32]
@@ -57,7 +58,7 @@ public final class SeedcastPeer {
 
     static final Set<String> COMMON = Set.of("integrity", "hash", "chunk-size", "chunks-per-signature", "profile", "listen");
     static final Set<String> INJECT = union(COMMON, Set.of("input", "rate-kbps", "algorithm", "key", "swarm-id-out", "linger"));
-    static final Set<String> JOIN = union(COMMON, Set.of("swarm", "peer", "output", "duration", "metadata", "publisher-key"));
+    static final Set<String> JOIN = union(COMMON, Set.of("swarm", "peer", "output", "duration", "metadata", "publisher-key", "tune-in"));
     static final Set<String> NETSIM = Set.of("listen", "target", "rtt", "jitter", "loss", "burst-loss", "burst-length", "duplicate",
             "reorder", "rate-kbps", "queue-kb", "seed", "duration");
 
@@ -130,6 +131,11 @@ public final class SeedcastPeer {
             throw new IllegalArgumentException("the libswift profile uses SHA-1 Merkle trees: drop --hash or use --hash sha1");
         }
         return p;
+    }
+
+    /** A chunk's place in the output: successive swarms (rollovers) are numbered apart, so a switch reads as a splice. */
+    static long outputIndex(int generation, long chunk) {
+        return ((long) generation << 48) + chunk;
     }
 
     /** The network simulator as a UDP relay, so real processes (ours, or SRT's tools) can be put behind a bad path. */
@@ -275,7 +281,13 @@ public final class SeedcastPeer {
                 : new BufferedOutputStream(new FileOutputStream(output), 1 << 16);
         long[] bytes = {0};
         IOException[] writeError = {null};
-        try (PeerEngine engine = PeerEngine.start(EngineConfig.defaults(listen))) {
+        // A player decodes the output from its first byte: TS starts at a keyframe (and resumes at one after a hole).
+        KeyframeStart keyframes = new KeyframeStart(sinkStream);
+        long joinStarted = System.nanoTime();
+        long[] firstOutputNanos = {-1};
+        // Start a GOP behind the edge (OBS sends a keyframe every 2 s): the output begins at a keyframe at once.
+        java.time.Duration lookback = a.duration("tune-in", java.time.Duration.ofMillis(2500));
+        try (PeerEngine engine = PeerEngine.start(EngineConfig.defaults(listen).withTuneInLookback(lookback))) {
             boolean[] open = {true};
             // Successor following: each swarm joined gets a generation; only the active one writes, a newer one buffers
             // until the active one has gone quiet (its swarm ended at the rollover), then takes over.
@@ -292,8 +304,11 @@ public final class SeedcastPeer {
                         return;
                     }
                     try {
-                        sinkStream.write(data);
-                        bytes[0] += data.length;
+                        keyframes.write(outputIndex(generation, index), data);
+                        bytes[0] = keyframes.writtenBytes();
+                        if (firstOutputNanos[0] < 0 && bytes[0] > 0) {
+                            firstOutputNanos[0] = System.nanoTime() - joinStarted;
+                        }
                         lastWrite[0] = System.nanoTime();
                     } catch (IOException e) {
                         writeError[0] = e;
@@ -378,10 +393,11 @@ public final class SeedcastPeer {
                     if (active[0] < joined.size() - 1 && System.nanoTime() - lastWrite[0] > 2_000_000_000L) {
                         // The old swarm has gone quiet: the successor's chunks, from its join point on, follow.
                         active[0]++;
-                        for (byte[] d : successorBuffer.values()) {
-                            sinkStream.write(d);
-                            bytes[0] += d.length;
+                        // Another swarm's numbering: to the output this is a splice, resumed at the successor's first keyframe.
+                        for (var e : successorBuffer.entrySet()) {
+                            keyframes.write(outputIndex(active[0], e.getKey()), e.getValue());
                         }
+                        bytes[0] = keyframes.writtenBytes();
                         successorBuffer.clear();
                         lastWrite[0] = System.nanoTime();
                     }
@@ -410,8 +426,9 @@ public final class SeedcastPeer {
             }
             long lostAll = joined.stream().mapToLong(j -> j.stats().chunksLost.get()).sum();
             long reRequestedAll = joined.stream().mapToLong(j -> j.stats().reRequests.get()).sum();
-            err.printf("verified=%d rejected=%d lost=%d rerequested=%d first_chunk_ms=%d bytes=%d%n", verifiedAll, rejectedAll,
-                    lostAll, reRequestedAll, first < 0 ? -1 : first / 1_000_000, written);
+            err.printf("verified=%d rejected=%d lost=%d rerequested=%d first_chunk_ms=%d bytes=%d first_output_ms=%d skipped=%d%n",
+                    verifiedAll, rejectedAll, lostAll, reRequestedAll, first < 0 ? -1 : first / 1_000_000, written,
+                    firstOutputNanos[0] < 0 ? -1 : firstOutputNanos[0] / 1_000_000, keyframes.skippedBytes());
             return verifiedAll > 0 ? 0 : 1;
         } finally {
             if (!output.equals("-")) {

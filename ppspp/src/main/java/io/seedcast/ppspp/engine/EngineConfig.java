@@ -23,15 +23,19 @@ import java.util.Set;
  *                             only seeders hold yet, for the chunks it does not fetch first-hand; zero turns offload off
  * @param quietPeer            a peer silent this long while we wait on chunks we asked of it is handshaken again: it may
  *                             have restarted and forgotten our channel (well under {@code peerTimeout}, which drops it)
+ * @param tuneInLookback       how far behind the live edge a viewer starts (in stream time, from the rate it sees the edge
+ *                             move at): at a GOP or more, the output can begin at a keyframe at once instead of waiting
+ *                             for the next one; zero starts at the newest signed munro
  */
 public record EngineConfig(InetSocketAddress listen, int maxDatagram, Duration keepaliveInterval, Duration peerTimeout,
         Duration handshakeTimeout, int maxPendingHandshakes, int handshakesPerSecond, int maxPeersPerSwarm, int maxPeers,
         long uploadBytesPerSecond, Duration requestTimeout, int requestWindow, int maxRequestsPerPeer,
         boolean pexToUntrusted, Set<InetAddress> trustedPeers, Duration ledbatTarget, Duration maxSignatureAge,
-        Duration peerFirstWait, Duration quietPeer) {
+        Duration peerFirstWait, Duration quietPeer, Duration tuneInLookback) {
 
     public EngineConfig {
         quietPeer = quietPeer == null ? Duration.ofMillis(2500) : quietPeer;
+        tuneInLookback = tuneInLookback == null ? Duration.ZERO : tuneInLookback;
         trustedPeers = Set.copyOf(trustedPeers);
         peerFirstWait = peerFirstWait == null ? Duration.ZERO : peerFirstWait;
         if (maxDatagram < 576 || maxDatagram > 65_507) {
@@ -43,7 +47,7 @@ public record EngineConfig(InetSocketAddress listen, int maxDatagram, Duration k
         return new EngineConfig(listen, 1472, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(3),
                 4096, 2000, 200, 1000, 0, Duration.ofMillis(1500), 256, 96, true, Set.of(), Duration.ofMillis(100), null,
                 Duration.ofMillis(200),
-                Duration.ofMillis(2500));
+                Duration.ofMillis(2500), Duration.ZERO);
     }
 
     /** A live source's defaults: PEX answered only to trusted peers (attack E1, RFC 7574 §12.2.3). */
@@ -54,48 +58,54 @@ public record EngineConfig(InetSocketAddress listen, int maxDatagram, Duration k
     public EngineConfig withPexToUntrusted(boolean b) {
         return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
                 handshakesPerSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, b, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait, quietPeer);
+                maxRequestsPerPeer, b, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait, quietPeer, tuneInLookback);
     }
 
     public EngineConfig withUploadLimit(long bytesPerSecond) {
         return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
                 handshakesPerSecond, maxPeersPerSwarm, maxPeers, bytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait, quietPeer);
+                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait, quietPeer, tuneInLookback);
     }
 
     public EngineConfig withHandshakeLimits(int maxPending, int perSecond) {
         return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPending,
                 perSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait, quietPeer);
+                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait, quietPeer, tuneInLookback);
     }
 
     public EngineConfig withPeerLimits(int perSwarm, int total) {
         return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
                 handshakesPerSecond, perSwarm, total, uploadBytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait, quietPeer);
+                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait, quietPeer, tuneInLookback);
     }
 
     public EngineConfig withTrustedPeers(Set<InetAddress> trusted) {
         return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
                 handshakesPerSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, pexToUntrusted, trusted, ledbatTarget, maxSignatureAge, peerFirstWait, quietPeer);
+                maxRequestsPerPeer, pexToUntrusted, trusted, ledbatTarget, maxSignatureAge, peerFirstWait, quietPeer, tuneInLookback);
     }
 
     public EngineConfig withMaxSignatureAge(Duration age) {
         return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
                 handshakesPerSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, age, peerFirstWait, quietPeer);
+                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, age, peerFirstWait, quietPeer, tuneInLookback);
     }
 
     public EngineConfig withQuietPeer(Duration quiet) {
         return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
                 handshakesPerSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait, quiet);
+                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait, quiet, tuneInLookback);
+    }
+
+    public EngineConfig withTuneInLookback(Duration lookback) {
+        return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
+                handshakesPerSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
+                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait, quietPeer, lookback);
     }
 
     public EngineConfig withPeerFirstWait(Duration wait) {
         return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
                 handshakesPerSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, wait, quietPeer);
+                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, wait, quietPeer, tuneInLookback);
     }
 }

@@ -118,16 +118,18 @@ final class LivePicker<H extends LivePicker.Holder> {
         this.maxPerHolder = config.maxRequestsPerPeer();
         this.timeoutNanos = config.requestTimeout().toNanos();
         this.waitNanos = config.peerFirstWait().toNanos();
+        this.lookbackNanos = config.tuneInLookback().toNanos();
         this.random = random;
         this.salt = random.nextLong();
     }
 
     /**
      * Where a viewer starts: the first chunk of the munro holding the newest announced chunk (UMT: its signature verifies
-     * the whole munro), or a signature's worth of chunks back (Sign All); no earlier than any holder still has. -1 while
-     * nobody announced anything.
+     * the whole munro), or a signature's worth of chunks back (Sign All); no earlier than any holder still has. With a
+     * tune-in lookback, that far behind the edge in stream time, from the rate the edge is seen to move at over the first
+     * {@link #OBSERVE_NANOS}. -1 while nobody announced anything, or while the rate is being measured.
      */
-    long tuneIn(Iterable<H> holders, long liveEdge) {
+    long tuneIn(Iterable<H> holders, long liveEdge, long now) {
         long edge = liveEdge;
         long lowest = Long.MAX_VALUE;
         for (H h : holders) {
@@ -137,11 +139,30 @@ final class LivePicker<H extends LivePicker.Holder> {
         if (edge < 0) {
             return -1;
         }
+        long anchor = edge;
+        if (lookbackNanos > 0) {
+            if (firstEdgeAt == Long.MIN_VALUE) {
+                firstEdge = edge;
+                firstEdgeAt = now;
+                return -1;
+            }
+            if (now - firstEdgeAt < OBSERVE_NANOS) {
+                return -1;
+            }
+            double chunksPerSecond = (edge - firstEdge) * 1e9 / (now - firstEdgeAt);
+            anchor = Math.max(0, edge - (long) (chunksPerSecond * lookbackNanos / 1e9));
+        }
         long start = params.integrity() == IntegrityMethod.UNIFIED_MERKLE_TREE
-                ? params.munroOf(edge).baseOffset()
-                : Math.max(0, edge - params.chunksPerSignature() + 1);
+                ? params.munroOf(anchor).baseOffset()
+                : Math.max(0, anchor - params.chunksPerSignature() + 1);
         return lowest == Long.MAX_VALUE ? start : Math.max(start, lowest);
     }
+
+    /** How long the edge is watched to learn the stream's chunk rate before a lookback tune-in. */
+    static final long OBSERVE_NANOS = 300_000_000L;
+    private final long lookbackNanos;
+    private long firstEdge = -1;
+    private long firstEdgeAt = Long.MIN_VALUE;
 
     /** A holder announced chunks (HAVE, or an ACK of what we sent it). */
     void onAnnounced(H holder) {

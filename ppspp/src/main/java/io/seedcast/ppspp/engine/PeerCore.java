@@ -793,7 +793,7 @@ public final class PeerCore {
     /** Tunes in when it can, then lets the picker ask for what is missing. */
     private void pick(LiveSwarm s, long now) {
         if (s.nextOutput() < 0) {
-            long start = s.picker.tuneIn(s.channels, s.liveEdge());
+            long start = s.picker.tuneIn(s.channels, s.liveEdge(), now);
             if (start < 0) {
                 return;
             }

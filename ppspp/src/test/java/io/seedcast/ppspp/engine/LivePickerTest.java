@@ -219,10 +219,21 @@ class LivePickerTest {
     }
 
     @Test
+    void withALookbackItStartsThatFarBehindTheEdgeInStreamTime() {
+        EngineConfig config = EngineConfig.defaults(null).withTuneInLookback(Duration.ofSeconds(2));
+        LivePicker<Peer> p = new LivePicker<>(PARAMS, config, new SplittableRandom(1));
+        Peer source = new Peer("source", true).has(0, 1000);
+        assertEquals(-1, p.tuneIn(List.of(source), -1, 0), "first it watches the edge move");
+        source.has(0, 1000 + 75); // 250 chunks/s: 75 chunks in 300 ms
+        long start = p.tuneIn(List.of(source), -1, LivePicker.OBSERVE_NANOS);
+        assertEquals(PARAMS.munroOf(1075 - 500).baseOffset(), start, "2 s at 250 chunks/s behind the edge");
+    }
+
+    @Test
     void tunesInAtTheMunroHoldingTheNewestChunk() {
         LivePicker<Peer> p = picker(Duration.ZERO);
-        assertEquals(-1, p.tuneIn(List.of(new Peer("empty", true)), -1), "nothing announced: no start yet");
-        long start = p.tuneIn(List.of(new Peer("a", true).has(0, 100)), -1);
+        assertEquals(-1, p.tuneIn(List.of(new Peer("empty", true)), -1, 0), "nothing announced: no start yet");
+        long start = p.tuneIn(List.of(new Peer("a", true).has(0, 100)), -1, 0);
         assertEquals(PARAMS.munroOf(100).baseOffset(), start);
         assertTrue(start <= 100 && start > 100 - PARAMS.chunksPerSignature());
     }
