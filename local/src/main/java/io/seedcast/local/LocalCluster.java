@@ -56,7 +56,32 @@ public final class LocalCluster implements AutoCloseable {
     private final Ports ports;
     private final Consumer<String> out;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final List<Process> processes = new ArrayList<>();
+    /** The services in start order, each with how to start it again. */
+    private final Map<String, Service> services = new LinkedHashMap<>();
+    private volatile boolean closing;
+    private Thread supervisor;
+
+    /** One service process and what it takes to start it again. */
+    private static final class Service {
+        final String name;
+        final int httpPort;
+        final ProcessBuilder builder;
+        volatile Process process;
+        volatile int restarts;
+        volatile long startedNanos;
+        /** Deaths within a minute of starting, in a row: a service that keeps dying at start is left down. */
+        int quickDeaths;
+
+        Service(String name, int httpPort, ProcessBuilder builder) {
+            this.name = name;
+            this.httpPort = httpPort;
+            this.builder = builder;
+        }
+    }
+
+    /** How a supervised service fared: for the launcher's lines and the dashboard. */
+    public record ServiceState(String name, boolean alive, int restarts, long pid) {
+    }
     private EmbeddedKafka kafka;
     private String adminToken;
     private Channel demo;
@@ -161,7 +186,8 @@ public final class LocalCluster implements AutoCloseable {
     /** Resident memory of the service processes, in bytes (from /proc). */
     public long servicesRssBytes() {
         long total = 0;
-        for (Process p : processes) {
+        for (Service s : services.values()) {
+            Process p = s.process;
             try {
                 for (String line : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) {
                     if (line.startsWith("VmRSS:")) {
@@ -235,12 +261,105 @@ public final class LocalCluster implements AutoCloseable {
         List<String> cmd = List.of(java, "-Xms32m", "-Xmx512m", "-XX:+UseSerialGC",
                 "--enable-native-access=ALL-UNNAMED", "-Dquarkus.http.port=" + httpPort, "-Dquarkus.http.host=127.0.0.1",
                 "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-jar", app.toString());
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(state.resolve("logs/" + service + ".log").toFile());
+        Path log = state.resolve("logs/" + service + ".log");
+        Files.deleteIfExists(log);
+        // Appended to: a restarted service's log follows its previous life's.
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(common);
         pb.environment().putAll(env);
-        processes.add(pb.start());
+        Service s = new Service(service, httpPort, pb);
+        services.put(service, s);
+        launch(s);
         out.accept("starting " + service + " (http://127.0.0.1:" + httpPort + ", log " + root.relativize(state.resolve("logs/" + service + ".log")) + ")");
+    }
+
+    private void launch(Service s) throws IOException {
+        s.startedNanos = System.nanoTime();
+        s.process = s.builder.start();
+    }
+
+    /**
+     * Watches the services as a Kubernetes Deployment would: one that exits is reported (how, and after how long) and
+     * started again, after 1, 2, 4 ... up to 30 s when it keeps dying soon after starting; after five such deaths in a row
+     * it is left down, with a line that says so. A service that ran for a minute starts over at 1 s.
+     */
+    public LocalCluster supervise() {
+        supervisor = new Thread(() -> {
+            while (!closing) {
+                for (Service s : services.values()) {
+                    Process p = s.process;
+                    if (p == null || p.isAlive() || closing || s.quickDeaths > 5) {
+                        continue;
+                    }
+                    long ranMs = (System.nanoTime() - s.startedNanos) / 1_000_000;
+                    int code = p.exitValue();
+                    String how = code > 128 ? "was killed by signal " + (code - 128) : "exited with status " + code;
+                    s.quickDeaths = ranMs < 60_000 ? s.quickDeaths + 1 : 1;
+                    if (s.quickDeaths > 5) {
+                        out.accept(s.name + " " + how + " after " + ranMs + " ms, the fifth time in a row soon after starting: leaving it down;"
+                                + " see " + root.relativize(state.resolve("logs/" + s.name + ".log")));
+                        continue;
+                    }
+                    long backoffMs = Math.min(30_000, 1000L << (s.quickDeaths - 1));
+                    out.accept(s.name + " " + how + " after " + ranMs / 1000.0 + " s: starting it again in " + backoffMs / 1000.0 + " s");
+                    long died = System.nanoTime();
+                    try {
+                        Thread.sleep(backoffMs);
+                        if (closing) {
+                            return;
+                        }
+                        s.restarts++;
+                        launch(s);
+                        awaitReady(s.name);
+                        out.accept(s.name + " is back (restart " + s.restarts + ", ready " + (System.nanoTime() - died) / 1_000_000 + " ms after it died)");
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (Exception e) {
+                        out.accept(s.name + " did not come back: " + e.getMessage().lines().findFirst().orElse(""));
+                    }
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "seedcast-supervisor");
+        supervisor.setDaemon(true);
+        supervisor.start();
+        return this;
+    }
+
+    /** The services as they are now. */
+    public List<ServiceState> serviceStates() {
+        List<ServiceState> out = new ArrayList<>();
+        for (Service s : services.values()) {
+            Process p = s.process;
+            out.add(new ServiceState(s.name, p != null && p.isAlive(), s.restarts, p == null ? -1 : p.pid()));
+        }
+        return out;
+    }
+
+    /** SIGKILL to a service, as an operator or the OOM killer would (for fault tests). */
+    public void kill(String service) {
+        Process p = services.get(service).process;
+        p.destroyForcibly();
+        try {
+            p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts a service that is down again and waits until it is ready (without a supervisor). */
+    public void restart(String service) throws Exception {
+        Service s = services.get(service);
+        if (s.process.isAlive()) {
+            throw new IllegalStateException(service + " is running");
+        }
+        s.restarts++;
+        launch(s);
+        awaitReady(service);
     }
 
     private int port(String service) {
@@ -253,8 +372,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private void awaitReady(String service) throws Exception {
-        int i = List.of("injector", "signer", "seeder", "ingest").indexOf(service);
-        Process p = processes.get(i);
+        Process p = services.get(service).process;
         URI ready = URI.create("http://127.0.0.1:" + port(service) + "/q/health/ready");
         long deadline = System.currentTimeMillis() + 180_000;
         String last = "no answer";
@@ -327,7 +445,12 @@ public final class LocalCluster implements AutoCloseable {
     @Override
     public void close() {
         // Ingest first (end markers), the injector last; each gets SIGTERM and a few seconds.
-        List<Process> reversed = new ArrayList<>(processes);
+        closing = true;
+        if (supervisor != null) {
+            supervisor.interrupt();
+        }
+        List<Process> reversed = new ArrayList<>();
+        services.values().forEach(s -> reversed.add(s.process));
         java.util.Collections.reverse(reversed);
         for (Process p : reversed) {
             p.destroy();

@@ -54,7 +54,7 @@ public final class SeedcastUp {
             stopped.countDown();
         }));
         try {
-            cluster.start(Map.of());
+            cluster.start(Map.of()).supervise();
         } catch (IllegalStateException e) {
             System.err.println("seedcast up: " + e.getMessage());
             System.exit(1);

@@ -69,6 +69,8 @@ public final class PeerCore {
     static final long HANDSHAKE_RETRY_NANOS = 250_000_000;
     static final int HANDSHAKE_ATTEMPTS = 8;
     static final long BAN_NANOS = 300_000_000_000L;
+    /** A viewer probes a peer it has heard nothing from for this long (see {@link #onUnknownChannel}). */
+    static final long PROBE_NANOS = 1_000_000_000L;
 
     /** Sends one datagram. */
     @FunctionalInterface
@@ -782,7 +784,11 @@ public final class PeerCore {
                 c.sending.expire(now, nowMicros());
                 sendData(c, now);
                 flush(c, now);
-                if (c.idleFor(now) > config.keepaliveInterval().toNanos()) {
+                if (s.role.fetches() && !s.have().isEmpty() && c.silentFor(now) > PROBE_NANOS && c.idleFor(now) > PROBE_NANOS) {
+                    // A live peer we hear nothing from for a second: tell it what we have. If it restarted and forgot our
+                    // channel, this (unlike a 4-byte keepalive) is long enough to earn a reset, and we handshake again.
+                    send(c, Datagram.of(c.remoteId(), new Have(s.have().runAt(s.have().last()))), now);
+                } else if (c.idleFor(now) > config.keepaliveInterval().toNanos()) {
                     // RFC 7574 §3.12, §8.14
                     send(c, Datagram.keepalive(c.remoteId()), now);
                 }

@@ -176,6 +176,11 @@ public final class SignerLoop implements Runnable, AutoCloseable {
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         if (group != null) {
             c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+            // Static membership: a signer that restarts (same transactional id) takes its partitions straight back instead
+            // of waiting out its dead self's session (45 s by default, all that time nothing signed); one that does not
+            // come back is replaced by another replica after the 10 s session.
+            c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, settings.transactionalId());
+            c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
         }
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -1,0 +1,172 @@
+package io.seedcast.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Services killed with SIGKILL under the launcher's supervisor while a broadcast runs and a viewer (a seedcast-peer
+ * process, through the signed metadata) watches: the supervisor says so and starts them again, the viewer resumes on its
+ * own, and its output has no hole. Printed: how long the viewer's output stood still at each fault, and how long a
+ * service took from its death to its restarted readiness.
+ */
+class FaultTest {
+
+    static final Pattern SUMMARY = Pattern.compile("verified=(\\d+) rejected=(\\d+) lost=(\\d+) rerequested=(\\d+)");
+
+    /** The output file's size every 100 ms: the longest time it stood still between two instants. */
+    static final class OutputWatch extends Thread {
+        final Path file;
+        final List<long[]> samples = new CopyOnWriteArrayList<>();
+        volatile boolean running = true;
+
+        OutputWatch(Path file) {
+            this.file = file;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            while (running) {
+                try {
+                    samples.add(new long[] {System.nanoTime(), Files.exists(file) ? Files.size(file) : 0});
+                    Thread.sleep(100);
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        }
+
+        long size() {
+            return samples.isEmpty() ? 0 : samples.getLast()[1];
+        }
+
+        /** The longest stretch without growth that began after {@code from}, in ms. */
+        long longestStallAfter(long from) {
+            long longest = 0;
+            long since = -1;
+            long last = -1;
+            for (long[] s : samples) {
+                if (s[0] < from) {
+                    last = s[1];
+                    continue;
+                }
+                if (s[1] == last) {
+                    since = since < 0 ? s[0] : since;
+                    longest = Math.max(longest, s[0] - since);
+                } else {
+                    since = -1;
+                }
+                last = s[1];
+            }
+            return longest / 1_000_000;
+        }
+    }
+
+    @Test
+    void aKilledSeederAndAKilledSignerComeBackAndTheViewerResumesWithoutAHole() throws Exception {
+        Path state = Files.createTempDirectory("seedcast-fault");
+        Path root = Path.of(System.getProperty("seedcast.root", "..")).toAbsolutePath().normalize();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        List<Process> extras = new ArrayList<>();
+        try (LocalCluster cluster = new LocalCluster(root, state, LocalCluster.Ports.offset(21000), m -> {
+            lines.add(m);
+            System.out.println("[fault] " + m);
+        }).ingestGrace(Duration.ofSeconds(5)).start(Map.of()).supervise()) {
+            LocalCluster.Channel c = cluster.demo();
+            extras.add(Ffmpeg.start(Ffmpeg.testBroadcast(-1, "1M", "flv", cluster.rtmpUrl(c)), state.resolve("logs/publisher.log")));
+            SeedcastUp.awaitSwarm(cluster.metadataUrl(c));
+            Path output = state.resolve("watch.ts");
+            String java = ProcessHandle.current().info().command().orElse("java");
+            Process viewer = new ProcessBuilder(java, "-jar", root.resolve("peer/target/seedcast-peer.jar").toString(), "join",
+                    "--metadata", cluster.metadataUrl(c), "--output", output.toString())
+                    .redirectErrorStream(true).redirectOutput(state.resolve("logs/viewer.log").toFile()).start();
+            extras.add(viewer);
+            OutputWatch watch = new OutputWatch(output);
+            watch.start();
+            awaitGrowth(watch, 20_000, "the viewer writes the broadcast");
+            Thread.sleep(3000);
+
+            long[] seeder = fault(cluster, watch, "seeder");
+            long[] signer = fault(cluster, watch, "signer");
+
+            viewer.destroy(); // SIGTERM: the viewer prints its summary
+            assertTrue(viewer.waitFor(15, TimeUnit.SECONDS));
+            watch.running = false;
+            String log = Files.readString(state.resolve("logs/viewer.log"));
+            Matcher m = SUMMARY.matcher(log.lines().filter(l -> l.contains("first_chunk_ms")).reduce((a, b) -> b).orElse(""));
+            assertTrue(m.find(), "the viewer's summary: " + log);
+            System.out.printf("[fault] viewer's longest stall: seeder SIGKILL -> %d ms (seeder ready again %d ms after its death);"
+                    + " signer SIGKILL -> %d ms (signer ready again %d ms after its death); verified=%s lost=%s rerequested=%s%n",
+                    seeder[0], seeder[1], signer[0], signer[1], m.group(1), m.group(3), m.group(4));
+            assertEquals("0", m.group(2), "nothing rejected");
+            assertEquals("0", m.group(3), "no chunk given up: the output has no hole");
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("seeder was killed by signal 9")), "the launcher said what happened: " + lines);
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("signer is back")), lines.toString());
+        } finally {
+            extras.forEach(Process::destroyForcibly);
+        }
+    }
+
+    /** Kills a service, waits for the supervisor to bring it back and the viewer to move on: {stall ms, death -> ready ms}. */
+    static long[] fault(LocalCluster cluster, OutputWatch watch, String service) throws Exception {
+        long killed = System.nanoTime();
+        cluster.kill(service);
+        long deadline = System.currentTimeMillis() + 90_000;
+        while (cluster.serviceStates().stream().noneMatch(s -> s.name().equals(service) && s.alive() && s.restarts() > 0)) {
+            assertTrue(System.currentTimeMillis() < deadline, service + " was not started again");
+            Thread.sleep(100);
+        }
+        awaitReady(cluster, service, deadline);
+        long ready = (System.nanoTime() - killed) / 1_000_000;
+        long size = watch.size();
+        awaitGrowth(watch, 60_000, "the viewer resumes after the " + service + " restart");
+        long grown = watch.size();
+        Thread.sleep(4000);
+        assertTrue(watch.size() > grown, "and keeps going (" + size + " -> " + grown + " -> " + watch.size() + ")");
+        return new long[] {watch.longestStallAfter(killed), ready};
+    }
+
+    static void awaitReady(LocalCluster cluster, String service, long deadline) throws Exception {
+        int port = switch (service) {
+            case "seeder" -> cluster.ports().seeder();
+            case "signer" -> cluster.ports().signer();
+            case "ingest" -> cluster.ports().ingest();
+            default -> cluster.ports().injector();
+        };
+        var http = java.net.http.HttpClient.newHttpClient();
+        while (true) {
+            try {
+                var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException e) {
+                // Not listening yet.
+            }
+            assertTrue(System.currentTimeMillis() < deadline, service + " was not ready again");
+            Thread.sleep(100);
+        }
+    }
+
+    static void awaitGrowth(OutputWatch watch, long millis, String what) throws InterruptedException {
+        long before = watch.size();
+        long deadline = System.currentTimeMillis() + millis;
+        while (watch.size() <= before) {
+            assertTrue(System.currentTimeMillis() < deadline, what + " (output stuck at " + before + " bytes)");
+            Thread.sleep(100);
+        }
+    }
+}
