@@ -8,7 +8,11 @@ cd "$(dirname "$0")/../.."
 SECONDS_PER_ROW=${1:-60}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-./seedcast peer help >/dev/null 2>&1 || true   # builds seedcast-peer once; do not edit sources while this runs
+./seedcast peer help >/dev/null 2>&1 || true   # builds seedcast-peer once
+. ./scripts/env.sh
+seedcast_find_jdk
+cp peer/target/seedcast-peer.jar "$work/peer.jar"
+PEER=("$JAVA_HOME/bin/java" -jar "$work/peer.jar")
 head -c $(( (SECONDS_PER_ROW + 15) * 250000 )) /dev/urandom > "$work/stream.bin"
 port=$(( 20000 + RANDOM % 20000 ))
 echo "| path between viewer and source | chunks written in ${SECONDS_PER_ROW} s (a 2 Mbit/s source serves ~$(( SECONDS_PER_ROW * 244 ))) | lost for good (a hole) | re-requested | longest stall (s) |"
@@ -17,13 +21,13 @@ row() {
   local label=$1; shift
   local src=$port relay=$((port + 1)); port=$((port + 2))
   rm -f "$work/swarm.id" "$work/out.bin"
-  ./seedcast peer inject --listen 127.0.0.1:$src --input "$work/stream.bin" --rate-kbps 2000 --swarm-id-out "$work/swarm.id" \
+  "${PEER[@]}" inject --listen 127.0.0.1:$src --input "$work/stream.bin" --rate-kbps 2000 --swarm-id-out "$work/swarm.id" \
       >/dev/null 2>"$work/inject.err" &
   local inject=$!
-  ./seedcast netsim --listen 127.0.0.1:$relay --target 127.0.0.1:$src "$@" >/dev/null 2>"$work/netsim.err" &
+  "${PEER[@]}" netsim --listen 127.0.0.1:$relay --target 127.0.0.1:$src "$@" >/dev/null 2>"$work/netsim.err" &
   local netsim=$!
   for _ in $(seq 100); do [ -s "$work/swarm.id" ] && break; sleep 0.1; done
-  ./seedcast peer join --swarm "$(cat "$work/swarm.id")" --peer 127.0.0.1:$relay --output "$work/out.bin" \
+  "${PEER[@]}" join --swarm "$(cat "$work/swarm.id")" --peer 127.0.0.1:$relay --output "$work/out.bin" --tune-in 0 \
       --duration "$SECONDS_PER_ROW" 2>"$work/join.err" >/dev/null || true
   kill $inject $netsim 2>/dev/null || true
   wait $inject $netsim 2>/dev/null || true

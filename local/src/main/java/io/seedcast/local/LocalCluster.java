@@ -88,6 +88,22 @@ public final class LocalCluster implements AutoCloseable {
     private long readyMillis;
     private Duration ingestGrace = Duration.ofSeconds(30);
 
+    private int seeders = 1;
+
+    /** How many seeder replicas to run (default 1), as a horizontally scaled deployment would. */
+    public LocalCluster seeders(int n) {
+        this.seeders = n;
+        return this;
+    }
+
+    static String seederName(int i) {
+        return i == 1 ? "seeder" : "seeder-" + i;
+    }
+
+    private int seederHttpPort(int i) {
+        return ports.seeder() + 100 * (i - 1);
+    }
+
     /** How long ingest keeps a broadcast open for its publisher to return (tests shorten it). */
     public LocalCluster ingestGrace(Duration grace) {
         this.ingestGrace = grace;
@@ -103,6 +119,16 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Starts everything and waits until it is ready; throws with a plain reason when something is in the way. */
     public LocalCluster start(Map<String, String> channelSettings) throws Exception {
+        try {
+            return startAll(channelSettings);
+        } catch (Exception | Error e) {
+            // Nothing half-started is left behind (ports held, processes orphaned).
+            close();
+            throw e;
+        }
+    }
+
+    private LocalCluster startAll(Map<String, String> channelSettings) throws Exception {
         long t0 = System.nanoTime();
         checkPorts();
         Files.createDirectories(state.resolve("logs"));
@@ -127,15 +153,18 @@ public final class LocalCluster implements AutoCloseable {
         start("signer", ports.signer(), common, Map.of(
                 "SEEDCAST_SIGNER_MASTER_KEY_DIR", keys.toString(),
                 "SEEDCAST_SIGNER_TRANSACTIONAL_ID", "seedcast-signer-local"));
-        start("seeder", ports.seeder(), common, Map.of(
-                "SEEDCAST_SEEDER_LISTEN", "127.0.0.1:" + ports.ppspp(),
-                "SEEDCAST_SEEDER_TRACKER_URL", injectorUrl + "/ppsp-tp",
-                "SEEDCAST_SEEDER_REPORT_INTERVAL", "5s"));
+        for (int i = 1; i <= seeders; i++) {
+            // Seeder n (n > 1): HTTP on the seeder port + 100 (n - 1), PPSPP on the PPSPP port + (n - 1).
+            start(seederName(i), seederHttpPort(i), common, Map.of(
+                    "SEEDCAST_SEEDER_LISTEN", "127.0.0.1:" + (ports.ppspp() + i - 1),
+                    "SEEDCAST_SEEDER_TRACKER_URL", injectorUrl + "/ppsp-tp",
+                    "SEEDCAST_SEEDER_REPORT_INTERVAL", "5s"));
+        }
         start("ingest", ports.ingest(), common, Map.of(
                 "SEEDCAST_INGEST_RTMP_PORT", Integer.toString(ports.rtmp()),
                 "SEEDCAST_INGEST_SRT_PORT", Integer.toString(ports.srt()),
                 "SEEDCAST_INGEST_RECONNECT_GRACE", ingestGrace.toMillis() + "ms"));
-        for (String s : List.of("injector", "signer", "seeder", "ingest")) {
+        for (String s : services.keySet()) {
             awaitReady(s);
         }
         demo = ensureChannel("demo", channelSettings);
@@ -216,7 +245,13 @@ public final class LocalCluster implements AutoCloseable {
                 busy.add("tcp port " + port + " is in use; " + who + " needs it");
             }
         });
-        Map<String, Integer> udp = Map.of("ingest (SRT)", ports.srt(), "seeder (PPSPP)", ports.ppspp());
+        for (int i = 2; i <= seeders; i++) {
+            tcp.put(seederName(i) + " (HTTP health)", seederHttpPort(i));
+        }
+        Map<String, Integer> udp = new LinkedHashMap<>(Map.of("ingest (SRT)", ports.srt()));
+        for (int i = 1; i <= seeders; i++) {
+            udp.put(seederName(i) + " (PPSPP)", ports.ppspp() + i - 1);
+        }
         udp.forEach((who, port) -> {
             try (DatagramSocket s = new DatagramSocket(null)) {
                 s.bind(new InetSocketAddress(port));
@@ -253,9 +288,11 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private void start(String service, int httpPort, Map<String, String> common, Map<String, String> env) throws IOException {
-        Path app = root.resolve(service + "-service/target/quarkus-app/quarkus-run.jar");
+        // seeder-2, seeder-3 ... are replicas of the seeder.
+        String module = service.replaceFirst("-\\d+$", "");
+        Path app = root.resolve(module + "-service/target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(app)) {
-            throw new IllegalStateException(service + " is not built (" + root.relativize(app) + " is missing): run ./seedcast build");
+            throw new IllegalStateException(module + " is not built (" + root.relativize(app) + " is missing): run ./seedcast build");
         }
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = List.of(java, "-Xms32m", "-Xmx512m", "-XX:+UseSerialGC",
@@ -362,18 +399,9 @@ public final class LocalCluster implements AutoCloseable {
         awaitReady(service);
     }
 
-    private int port(String service) {
-        return switch (service) {
-            case "injector" -> ports.injector();
-            case "ingest" -> ports.ingest();
-            case "signer" -> ports.signer();
-            default -> ports.seeder();
-        };
-    }
-
     private void awaitReady(String service) throws Exception {
         Process p = services.get(service).process;
-        URI ready = URI.create("http://127.0.0.1:" + port(service) + "/q/health/ready");
+        URI ready = URI.create("http://127.0.0.1:" + services.get(service).httpPort + "/q/health/ready");
         long deadline = System.currentTimeMillis() + 180_000;
         String last = "no answer";
         while (System.currentTimeMillis() < deadline) {

@@ -83,7 +83,7 @@ class FaultTest {
         try (LocalCluster cluster = new LocalCluster(root, state, LocalCluster.Ports.offset(21000), m -> {
             lines.add(m);
             System.out.println("[fault] " + m);
-        }).ingestGrace(Duration.ofSeconds(5)).start(Map.of()).supervise()) {
+        }).ingestGrace(Duration.ofSeconds(5)).seeders(2).start(Map.of()).supervise()) {
             LocalCluster.Channel c = cluster.demo();
             extras.add(Ffmpeg.start(Ffmpeg.testBroadcast(-1, "1M", "flv", cluster.rtmpUrl(c)), state.resolve("logs/publisher.log")));
             SeedcastUp.awaitSwarm(cluster.metadataUrl(c));
@@ -98,7 +98,12 @@ class FaultTest {
             awaitGrowth(watch, 20_000, "the viewer writes the broadcast");
             Thread.sleep(3000);
 
-            long[] seeder = fault(cluster, watch, "seeder");
+            awaitViewerPeers(state.resolve("logs/viewer.log"), 2);
+
+            // Two seeders: losing one must cost the viewer nothing a player would show.
+            long[] oneOfTwo = fault(cluster, watch, "seeder-2");
+            // Both at once: the viewer waits for one to be back (the restart of a lone seeder).
+            long[] both = fault(cluster, watch, "seeder", "seeder-2");
             long[] signer = fault(cluster, watch, "signer");
 
             viewer.destroy(); // SIGTERM: the viewer prints its summary
@@ -107,31 +112,47 @@ class FaultTest {
             String log = Files.readString(state.resolve("logs/viewer.log"));
             Matcher m = SUMMARY.matcher(log.lines().filter(l -> l.contains("first_chunk_ms")).reduce((a, b) -> b).orElse(""));
             assertTrue(m.find(), "the viewer's summary: " + log);
-            System.out.printf("[fault] viewer's longest stall: seeder SIGKILL -> %d ms (seeder ready again %d ms after its death);"
-                    + " signer SIGKILL -> %d ms (signer ready again %d ms after its death); verified=%s lost=%s rerequested=%s%n",
-                    seeder[0], seeder[1], signer[0], signer[1], m.group(1), m.group(3), m.group(4));
+            System.out.printf("[fault] viewer's longest stall: one of two seeders SIGKILLed -> %d ms; both seeders SIGKILLed -> %d ms"
+                    + " (ready again %d ms after their death); signer SIGKILLed -> %d ms (ready again %d ms after its death);"
+                    + " verified=%s lost=%s rerequested=%s%n",
+                    oneOfTwo[0], both[0], both[1], signer[0], signer[1], m.group(1), m.group(3), m.group(4));
+            assertTrue(oneOfTwo[0] < 1500, "one of two seeders gone: no stall a 1 s player buffer would not hide (" + oneOfTwo[0] + " ms)");
             assertEquals("0", m.group(2), "nothing rejected");
             assertEquals("0", m.group(3), "no chunk given up: the output has no hole");
-            assertTrue(lines.stream().anyMatch(l -> l.startsWith("seeder was killed by signal 9")), "the launcher said what happened: " + lines);
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("seeder-2 was killed by signal 9")), "the launcher said what happened: " + lines);
             assertTrue(lines.stream().anyMatch(l -> l.startsWith("signer is back")), lines.toString());
         } finally {
             extras.forEach(Process::destroyForcibly);
         }
     }
 
-    /** Kills a service, waits for the supervisor to bring it back and the viewer to move on: {stall ms, death -> ready ms}. */
-    static long[] fault(LocalCluster cluster, OutputWatch watch, String service) throws Exception {
-        long killed = System.nanoTime();
-        cluster.kill(service);
-        long deadline = System.currentTimeMillis() + 90_000;
-        while (cluster.serviceStates().stream().noneMatch(s -> s.name().equals(service) && s.alive() && s.restarts() > 0)) {
-            assertTrue(System.currentTimeMillis() < deadline, service + " was not started again");
-            Thread.sleep(100);
+    /** The viewer's per-second line shows this many peers. */
+    static void awaitViewerPeers(Path log, int peers) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (Files.readString(log).lines().noneMatch(l -> l.startsWith("verified=") && l.endsWith("peers=" + peers))) {
+            assertTrue(System.currentTimeMillis() < deadline, "the viewer never had " + peers + " peers: " + Files.readString(log));
+            Thread.sleep(200);
         }
-        awaitReady(cluster, service, deadline);
+    }
+
+    /** Kills services, waits for the supervisor to bring them back and the viewer to move on: {stall ms, death -> ready ms}. */
+    static long[] fault(LocalCluster cluster, OutputWatch watch, String... services) throws Exception {
+        long killed = System.nanoTime();
+        for (String service : services) {
+            cluster.kill(service);
+        }
+        long deadline = System.currentTimeMillis() + 90_000;
+        for (String service : services) {
+            int before = cluster.serviceStates().stream().filter(s -> s.name().equals(service)).findFirst().orElseThrow().restarts();
+            while (cluster.serviceStates().stream().noneMatch(s -> s.name().equals(service) && s.alive() && s.restarts() > before)) {
+                assertTrue(System.currentTimeMillis() < deadline, service + " was not started again (restarts " + before + ")");
+                Thread.sleep(100);
+            }
+            awaitReady(cluster, service, deadline);
+        }
         long ready = (System.nanoTime() - killed) / 1_000_000;
         long size = watch.size();
-        awaitGrowth(watch, 60_000, "the viewer resumes after the " + service + " restart");
+        awaitGrowth(watch, 60_000, "the viewer resumes after the " + String.join(" and ", services) + " restart");
         long grown = watch.size();
         Thread.sleep(4000);
         assertTrue(watch.size() > grown, "and keeps going (" + size + " -> " + grown + " -> " + watch.size() + ")");
@@ -141,6 +162,7 @@ class FaultTest {
     static void awaitReady(LocalCluster cluster, String service, long deadline) throws Exception {
         int port = switch (service) {
             case "seeder" -> cluster.ports().seeder();
+            case "seeder-2" -> cluster.ports().seeder() + 100;
             case "signer" -> cluster.ports().signer();
             case "ingest" -> cluster.ports().ingest();
             default -> cluster.ports().injector();

@@ -318,6 +318,7 @@ public final class SeedcastPeer {
             List<InetSocketAddress> viewerPeers = new ArrayList<>(peers);
             List<InetSocketAddress> otherViewers = new ArrayList<>();
             io.seedcast.tracker.TrackerClient[] trackerClient = {null};
+            InetSocketAddress[] self = {null};
             long[] lastReport = {System.nanoTime()};
             if (tracker != null) {
                 // RFC 7846: register as a LEECH and get the swarm's peers. Seeders join as such; the other viewers are
@@ -326,6 +327,7 @@ public final class SeedcastPeer {
                 if (me.getAddress().isAnyLocalAddress()) {
                     me = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), me.getPort());
                 }
+                self[0] = me;
                 try {
                     var client = new io.seedcast.tracker.TrackerClient(java.net.URI.create(tracker), io.seedcast.tracker.TrackerClient.newPeerId());
                     trackerClient[0] = client;
@@ -381,6 +383,20 @@ public final class SeedcastPeer {
                 if (trackerClient[0] != null && System.nanoTime() - lastReport[0] > 5_000_000_000L) {
                     lastReport[0] = System.nanoTime();
                     LiveSwarm current = joined.get(Math.min(active[0], joined.size() - 1));
+                    try {
+                        // Seeders come and go (scaled out, restarted, replaced): ask the tracker again (RFC 7846 FIND).
+                        List<InetSocketAddress> seeders = new ArrayList<>();
+                        List<InetSocketAddress> viewers = new ArrayList<>();
+                        for (var p : trackerClient[0].find(current.swarmId().hex())) {
+                            if (!p.address().equals(self[0])) {
+                                (p.seeder() ? seeders : viewers).add(p.address());
+                            }
+                        }
+                        current.addSeeders(seeders);
+                        current.addPeers(viewers);
+                    } catch (IOException e) {
+                        // The tracker may be restarting; the seeders we know go on serving.
+                    }
                     try {
                         // What we uploaded to other viewers is the swarm's peer-to-peer share (the dashboard's efficiency).
                         trackerClient[0].statReport(List.of(new io.seedcast.tracker.TrackerClient.StreamStats(current.swarmId().hex(),

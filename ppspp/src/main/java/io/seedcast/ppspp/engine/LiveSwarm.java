@@ -54,6 +54,7 @@ public final class LiveSwarm {
     // Viewer side.
     final LiveVerifier verifier;
     private final ChunkSink sink;
+    /** The seeders this viewer fetches through (joined with, or learned later from the tracker); engine thread only. */
     private final List<InetSocketAddress> seeds;
     final LivePicker<Channel> picker;
     /** The next chunk the sink gets; -1 until the tune-in point is chosen. */
@@ -120,7 +121,7 @@ public final class LiveSwarm {
             this.picker = null;
         }
         this.sink = sink;
-        this.seeds = List.copyOf(seeds);
+        this.seeds = new ArrayList<>(seeds);
         this.joinedNanos = now;
     }
 
@@ -201,6 +202,26 @@ public final class LiveSwarm {
             long now = core.loop.nanoTime();
             for (InetSocketAddress p : copy) {
                 if (!seeds.contains(p)) {
+                    core.connect(this, p, now);
+                }
+            }
+        });
+    }
+
+    /**
+     * Adds seeders (from a tracker, say): a viewer connects to those it does not know and treats them as it treats the
+     * seeders it joined through. Seeders come and go (scaled out, restarted elsewhere): a viewer asks again now and then.
+     */
+    public void addSeeders(java.util.Collection<InetSocketAddress> more) {
+        if (role != Role.VIEWER) {
+            throw new IllegalStateException("only a viewer fetches through seeders");
+        }
+        List<InetSocketAddress> copy = List.copyOf(more);
+        core.loop.execute(() -> {
+            long now = core.loop.nanoTime();
+            for (InetSocketAddress p : copy) {
+                if (!seeds.contains(p)) {
+                    seeds.add(p);
                     core.connect(this, p, now);
                 }
             }
