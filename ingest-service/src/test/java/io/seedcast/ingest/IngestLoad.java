@@ -55,7 +55,7 @@ public final class IngestLoad {
             try (KafkaProducer<String, byte[]> p = kafka.producer()) {
                 for (int i = 0; i < max; i++) {
                     String id = "load" + i;
-                    p.send(new ProducerRecord<>(Topics.CHANNELS, id, new ChannelRecord(id, id, List.of(Bytes.of(ChannelDirectory.hash("key-" + id))),
+                    p.send(new ProducerRecord<>(Topics.CHANNELS, id, new ChannelRecord(id, id, List.of((io.seedcast.pipeline.StreamKeys.hash("key-" + id))),
                             SwarmParameters.defaults(Profile.RFC7574)).encode())).get();
                 }
             }

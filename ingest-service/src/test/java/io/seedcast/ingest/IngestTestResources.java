@@ -53,7 +53,7 @@ public class IngestTestResources implements QuarkusTestResourceLifecycleManager 
             kafka = new EmbeddedKafka();
             try (KafkaProducer<String, byte[]> p = kafka.producer()) {
                 for (String id : List.of("a", "b", "c", "d", "e", "f", "g")) {
-                    ChannelRecord c = new ChannelRecord(id, "Channel " + id, List.of(Bytes.of(ChannelDirectory.hash(key(id)))), SwarmParameters.defaults(Profile.RFC7574));
+                    ChannelRecord c = new ChannelRecord(id, "Channel " + id, List.of((io.seedcast.pipeline.StreamKeys.hash(key(id)))), SwarmParameters.defaults(Profile.RFC7574));
                     p.send(new ProducerRecord<>(Topics.CHANNELS, id, c.encode())).get();
                 }
             }

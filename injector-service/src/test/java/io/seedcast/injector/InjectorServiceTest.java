@@ -147,12 +147,12 @@ class InjectorServiceTest {
         assertEquals("UNIFIED_MERKLE_TREE", c.get("integrity").asText());
         String listed = admin("GET", "/api/channels", null).body();
         assertTrue(listed.contains("Main stage") && !listed.contains(key), "the key is never shown again: " + listed);
-        assertEquals(List.of(ChannelResource.hash(key)), channelRecord(id).streamKeyHashes(), "only the hash is stored");
+        assertEquals(List.of(io.seedcast.pipeline.StreamKeys.hash(key)), channelRecord(id).streamKeyHashes(), "only the hash is stored");
 
         JsonNode renewed = json.readTree(admin("POST", "/api/channels/" + id + "/stream-key", null).body());
         String key2 = renewed.get("streamKey").asText();
         assertNotEquals(key, key2);
-        assertEquals(List.of(ChannelResource.hash(key2)), channelRecord(id).streamKeyHashes(), "the old key stops working");
+        assertEquals(List.of(io.seedcast.pipeline.StreamKeys.hash(key2)), channelRecord(id).streamKeyHashes(), "the old key stops working");
 
         assertEquals(204, admin("DELETE", "/api/channels/" + id, null).statusCode());
         assertEquals(404, admin("GET", "/api/channels/" + id, null).statusCode());

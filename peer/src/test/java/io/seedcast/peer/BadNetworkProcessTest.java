@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BadNetworkProcessTest {
 
     static final Pattern LINE = Pattern.compile("^verified=(\\d+) rejected=(\\d+) lost=(\\d+) rerequested=(\\d+) lag=(\\d+) .*");
-    static final Pattern SUMMARY = Pattern.compile("^verified=(\\d+) rejected=(\\d+) lost=(\\d+) rerequested=(\\d+) first_chunk_ms=(-?\\d+) bytes=(\\d+)");
+    static final Pattern SUMMARY = Pattern.compile("^verified=(\\d+) rejected=(\\d+) lost=(\\d+) rerequested=(\\d+) first_chunk_ms=(-?\\d+) bytes=(\\d+).*");
 
     @TempDir
     Path dir;

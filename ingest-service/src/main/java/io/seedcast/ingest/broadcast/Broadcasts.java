@@ -128,10 +128,6 @@ public final class Broadcasts implements AutoCloseable {
         return out;
     }
 
-    public Optional<String> broadcastOf(String channelId) {
-        return Optional.ofNullable(live.get(channelId)).map(b -> b.broadcastId);
-    }
-
     private synchronized void ended(Publisher p, String error) {
         metrics.publishers.decrementAndGet();
         metrics.repairedTimestamps.increment(p.remuxer.repairedTimestamps());

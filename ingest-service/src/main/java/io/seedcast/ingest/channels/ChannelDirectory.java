@@ -1,11 +1,9 @@
 package io.seedcast.ingest.channels;
 
 import io.seedcast.pipeline.ChannelRecord;
+import io.seedcast.pipeline.StreamKeys;
 import io.seedcast.pipeline.MalformedRecordException;
 import io.seedcast.pipeline.Topics;
-import io.seedcast.ppspp.integrity.MerkleHashFunction;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,26 +45,14 @@ public final class ChannelDirectory implements AutoCloseable {
         reader = Thread.ofPlatform().name("seedcast-ingest-channels").daemon().start(() -> read(p));
     }
 
-    /** SHA-256 of the key's UTF-8 bytes, as the injector stores it. */
-    public static byte[] hash(String streamKey) {
-        return MerkleHashFunction.SHA256.hash(streamKey.getBytes(StandardCharsets.UTF_8)).toArray();
-    }
-
     /** The channel {@code streamKey} publishes to, if any. */
     public Optional<ChannelRecord> byKey(String streamKey) {
-        byte[] h = hash(streamKey);
         for (ChannelRecord c : channels.values()) {
-            for (var stored : c.streamKeyHashes()) {
-                if (MessageDigest.isEqual(stored.toArray(), h)) {
-                    return Optional.of(c);
-                }
+            if (StreamKeys.matches(c, streamKey)) {
+                return Optional.of(c);
             }
         }
         return Optional.empty();
-    }
-
-    public Optional<ChannelRecord> byId(String channelId) {
-        return Optional.ofNullable(channels.get(channelId));
     }
 
     public int size() {

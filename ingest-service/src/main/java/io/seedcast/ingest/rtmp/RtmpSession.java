@@ -52,10 +52,6 @@ public final class RtmpSession {
         return state == State.CLOSED;
     }
 
-    public boolean publishing() {
-        return state == State.PUBLISHING;
-    }
-
     /** Consumes what it can of {@code in} (the caller keeps the rest); returns bytes to send. */
     public byte[] onBytes(ByteBuffer in) throws RtmpException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -2,6 +2,7 @@ package io.seedcast.injector.api;
 
 import io.seedcast.injector.InjectorService;
 import io.seedcast.pipeline.ChannelRecord;
+import io.seedcast.pipeline.StreamKeys;
 import io.seedcast.pipeline.SwarmCommand;
 import io.seedcast.pipeline.SwarmRecord;
 import io.seedcast.ppspp.Bytes;
@@ -20,7 +21,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -83,7 +83,7 @@ public class ChannelResource {
         }
         String id = UUID.randomUUID().toString().substring(0, 8);
         String streamKey = newStreamKey();
-        ChannelRecord c = new ChannelRecord(id, req.name().strip(), List.of(hash(streamKey)), params);
+        ChannelRecord c = new ChannelRecord(id, req.name().strip(), List.of(StreamKeys.hash(streamKey)), params);
         service.state().put(c);
         return Response.status(201).entity(withKey(c, streamKey)).build();
     }
@@ -109,7 +109,7 @@ public class ChannelResource {
             return notFound(id);
         }
         String streamKey = newStreamKey();
-        ChannelRecord updated = new ChannelRecord(id, c.get().name(), List.of(hash(streamKey)), c.get().parameters());
+        ChannelRecord updated = new ChannelRecord(id, c.get().name(), List.of(StreamKeys.hash(streamKey)), c.get().parameters());
         service.state().put(updated);
         return Response.ok(withKey(updated, streamKey)).build();
     }
@@ -250,10 +250,6 @@ public class ChannelResource {
     }
 
     /** How stream keys are stored (ingest hashes what a publisher sends the same way). */
-    public static Bytes hash(String streamKey) {
-        return MerkleHashFunction.SHA256.hash(streamKey.getBytes(StandardCharsets.UTF_8));
-    }
-
     private static Response bad(String message) {
         return Response.status(400).entity(Map.of("error", message)).build();
     }

@@ -79,12 +79,6 @@ public record EngineConfig(InetSocketAddress listen, int maxDatagram, Duration k
                 maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait, quietPeer, tuneInLookback);
     }
 
-    public EngineConfig withTrustedPeers(Set<InetAddress> trusted) {
-        return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
-                handshakesPerSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, pexToUntrusted, trusted, ledbatTarget, maxSignatureAge, peerFirstWait, quietPeer, tuneInLookback);
-    }
-
     public EngineConfig withMaxSignatureAge(Duration age) {
         return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
                 handshakesPerSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,

@@ -194,18 +194,7 @@ public final class LiveSwarm {
      * every chunk they hold, and a viewer with peers leaves most chunks for them to pass on (see {@link EngineConfig#peerFirstWait}).
      */
     public void addPeers(java.util.Collection<InetSocketAddress> peers) {
-        if (role != Role.VIEWER) {
-            throw new IllegalStateException("only a viewer connects out to other viewers");
-        }
-        List<InetSocketAddress> copy = List.copyOf(peers);
-        core.loop.execute(() -> {
-            long now = core.loop.nanoTime();
-            for (InetSocketAddress p : copy) {
-                if (!seeds.contains(p)) {
-                    core.connect(this, p, now);
-                }
-            }
-        });
+        connectAll(peers, false);
     }
 
     /**
@@ -213,17 +202,24 @@ public final class LiveSwarm {
      * seeders it joined through. Seeders come and go (scaled out, restarted elsewhere): a viewer asks again now and then.
      */
     public void addSeeders(java.util.Collection<InetSocketAddress> more) {
+        connectAll(more, true);
+    }
+
+    private void connectAll(java.util.Collection<InetSocketAddress> addresses, boolean asSeeders) {
         if (role != Role.VIEWER) {
-            throw new IllegalStateException("only a viewer fetches through seeders");
+            throw new IllegalStateException("only a viewer connects out to peers and seeders");
         }
-        List<InetSocketAddress> copy = List.copyOf(more);
+        List<InetSocketAddress> copy = List.copyOf(addresses);
         core.loop.execute(() -> {
             long now = core.loop.nanoTime();
             for (InetSocketAddress p : copy) {
-                if (!seeds.contains(p)) {
-                    seeds.add(p);
-                    core.connect(this, p, now);
+                if (seeds.contains(p)) {
+                    continue;
                 }
+                if (asSeeders) {
+                    seeds.add(p);
+                }
+                core.connect(this, p, now);
             }
         });
     }

@@ -100,10 +100,6 @@ public record ProtocolOptions(List<ProtocolOption> options) {
         return w == null ? null : w.window();
     }
 
-    public SupportedMessages supportedMessages() {
-        return find(SupportedMessages.class);
-    }
-
     public Long chunkSize() {
         ChunkSize c = find(ChunkSize.class);
         return c == null ? null : c.size();
