@@ -4,20 +4,13 @@ import io.seedcast.pipeline.ChannelRecord;
 import io.seedcast.pipeline.StreamKeys;
 import io.seedcast.pipeline.MalformedRecordException;
 import io.seedcast.pipeline.Topics;
-import java.time.Duration;
-import java.util.ArrayList;
+import io.seedcast.pipeline.TopicFollower;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The channels the injector publishes on {@code seedcast.channels} (compacted), read from the start
@@ -29,20 +22,12 @@ public final class ChannelDirectory implements AutoCloseable {
 
     private final Map<String, ChannelRecord> channels = new ConcurrentHashMap<>();
     private final Consumer<String> log;
-    private final Thread reader;
-    private volatile boolean running = true;
-    private volatile boolean caughtUp;
-    private volatile String failure;
+    private final TopicFollower follower;
 
     public ChannelDirectory(String bootstrapServers, Consumer<String> log) {
         this.log = log;
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        reader = Thread.ofPlatform().name("seedcast-ingest-channels").daemon().start(() -> read(p));
+        this.follower = new TopicFollower("seedcast-ingest-channels", bootstrapServers, List.of(Topics.CHANNELS), List.of(),
+                this::apply, () -> log.accept("channels loaded: " + channels.size()));
     }
 
     /** The channel {@code streamKey} publishes to, if any. */
@@ -61,47 +46,11 @@ public final class ChannelDirectory implements AutoCloseable {
 
     /** Read up to the end the topic had when ingest started: keys can be checked. */
     public boolean caughtUp() {
-        return caughtUp;
+        return follower.caughtUp();
     }
 
     public Optional<String> failure() {
-        return Optional.ofNullable(failure);
-    }
-
-    private void read(Properties props) {
-        while (running) {
-            try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
-                List<TopicPartition> parts = new ArrayList<>();
-                consumer.partitionsFor(Topics.CHANNELS, Duration.ofSeconds(30))
-                        .forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
-                if (parts.isEmpty()) {
-                    throw new IllegalStateException("topic " + Topics.CHANNELS + " does not exist");
-                }
-                consumer.assign(parts);
-                consumer.seekToBeginning(parts);
-                Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-                failure = null;
-                while (running) {
-                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                        apply(r);
-                    }
-                    if (!caughtUp && parts.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp))) {
-                        caughtUp = true;
-                        log.accept("channels loaded: " + channels.size());
-                    }
-                }
-            } catch (RuntimeException e) {
-                if (running) {
-                    failure = "cannot read " + Topics.CHANNELS + ": " + e.getMessage();
-                    log.accept(failure + "; retrying in 2 s");
-                    try {
-                        Thread.sleep(2000);
-                    } catch (InterruptedException ie) {
-                        return;
-                    }
-                }
-            }
-        }
+        return follower.failure();
     }
 
     private void apply(ConsumerRecord<String, byte[]> r) {
@@ -119,11 +68,6 @@ public final class ChannelDirectory implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        try {
-            reader.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        follower.close();
     }
 }

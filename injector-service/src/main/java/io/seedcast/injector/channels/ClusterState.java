@@ -6,8 +6,7 @@ import io.seedcast.pipeline.SignedBatch;
 import io.seedcast.pipeline.SwarmCommand;
 import io.seedcast.pipeline.SwarmRecord;
 import io.seedcast.pipeline.Topics;
-import java.time.Duration;
-import java.util.ArrayList;
+import io.seedcast.pipeline.TopicFollower;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,16 +14,11 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -36,10 +30,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class ClusterState implements AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
-    private final Thread reader;
+    private final TopicFollower follower;
     private final Consumer<String> log;
-    private volatile boolean running = true;
-    private volatile boolean caughtUp;
     private final Map<String, ChannelRecord> channels = new ConcurrentHashMap<>();
     private final Map<String, SwarmRecord> swarms = new ConcurrentHashMap<>();
     /** swarm digest → signed chunks seen lately, for bitrate and chunks/s. */
@@ -86,45 +78,10 @@ public final class ClusterState implements AutoCloseable {
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         producer = new KafkaProducer<>(p);
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        reader = new Thread(() -> read(c), "seedcast-injector-state");
-        reader.setDaemon(true);
-        reader.start();
-    }
-
-    private void read(Properties props) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
-            List<TopicPartition> parts = new ArrayList<>();
-            for (String t : List.of(Topics.CHANNELS, Topics.SWARMS)) {
-                consumer.partitionsFor(t).forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
-            }
-            List<TopicPartition> signed = new ArrayList<>();
-            consumer.partitionsFor(Topics.SIGNED).forEach(i -> signed.add(new TopicPartition(i.topic(), i.partition())));
-            List<TopicPartition> all = new ArrayList<>(parts);
-            all.addAll(signed);
-            consumer.assign(all);
-            consumer.seekToBeginning(parts);
-            // Signed chunks only for live rates: from now on.
-            consumer.seekToEnd(signed);
-            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-            while (running) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    apply(r);
-                }
-                if (!caughtUp && parts.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp))) {
-                    caughtUp = true;
-                }
-            }
-        } catch (RuntimeException e) {
-            if (running) {
-                log.accept("cluster state reader failed: " + e);
-            }
-        }
+        // Channels and swarms whole (compacted), signed chunks from now on (only for the live rates).
+        follower = new TopicFollower("seedcast-injector-state", bootstrap, List.of(Topics.CHANNELS, Topics.SWARMS),
+                List.of(Topics.SIGNED), this::apply, () -> log.accept("cluster state loaded: " + channels.size() + " channels, "
+                        + swarms.size() + " swarms"));
     }
 
     private void apply(ConsumerRecord<String, byte[]> r) {
@@ -152,7 +109,12 @@ public final class ClusterState implements AutoCloseable {
     }
 
     public boolean ready() {
-        return caughtUp;
+        return follower.caughtUp() && follower.failure().isEmpty();
+    }
+
+    /** Why the state is not being read right now, if it is not. */
+    public Optional<String> failure() {
+        return follower.failure();
     }
 
     public Optional<ChannelRecord> channel(String id) {
@@ -204,7 +166,7 @@ public final class ClusterState implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
+        follower.close();
         producer.close();
     }
 }
