@@ -10,6 +10,7 @@ import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -30,7 +31,8 @@ public final class TopicFollower implements AutoCloseable {
     private final Properties props;
     private final List<String> fromStart;
     private final List<String> fromEnd;
-    private final Consumer<ConsumerRecord<String, byte[]>> apply;
+    private final Consumer<ConsumerRecords<String, byte[]>> apply;
+    private final Duration liveLookback;
     private final Runnable onCaughtUp;
     private final Thread thread;
     private volatile boolean running = true;
@@ -45,10 +47,22 @@ public final class TopicFollower implements AutoCloseable {
      */
     public TopicFollower(String name, String bootstrapServers, List<String> fromStart, List<String> fromEnd,
             Consumer<ConsumerRecord<String, byte[]>> apply, Runnable onCaughtUp) {
+        this(name, bootstrapServers, fromStart, fromEnd, Duration.ZERO, records -> records.forEach(apply), onCaughtUp);
+    }
+
+    /**
+     * @param liveLookback the live topics are read from this far back in time (by record timestamp), and caught up to
+     *                     their end too; zero: from their end
+     * @param applyPoll    called on the follower's thread with every poll's records (also an empty poll, every 200 ms
+     *                     at the most, so it can do periodic work)
+     */
+    public TopicFollower(String name, String bootstrapServers, List<String> fromStart, List<String> fromEnd, Duration liveLookback,
+            Consumer<ConsumerRecords<String, byte[]>> applyPoll, Runnable onCaughtUp) {
         this.name = name;
         this.fromStart = List.copyOf(fromStart);
         this.fromEnd = List.copyOf(fromEnd);
-        this.apply = apply;
+        this.apply = applyPoll;
+        this.liveLookback = liveLookback;
         this.onCaughtUp = onCaughtUp;
         props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -82,16 +96,18 @@ public final class TopicFollower implements AutoCloseable {
                 if (!start.isEmpty()) {
                     consumer.seekToBeginning(start);
                 }
-                if (!live.isEmpty()) {
+                List<TopicPartition> awaited = new ArrayList<>(start);
+                if (!live.isEmpty() && liveLookback.isZero()) {
                     consumer.seekToEnd(live);
+                } else if (!live.isEmpty()) {
+                    seekBack(consumer, live);
+                    awaited.addAll(live);
                 }
-                Map<TopicPartition, Long> end = consumer.endOffsets(start);
+                Map<TopicPartition, Long> end = consumer.endOffsets(awaited);
                 failure = null;
                 while (running) {
-                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                        apply.accept(r);
-                    }
-                    if (!caughtUp && start.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp))) {
+                    apply.accept(consumer.poll(Duration.ofMillis(200)));
+                    if (!caughtUp && awaited.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp))) {
                         caughtUp = true;
                         onCaughtUp.run();
                     }
@@ -110,6 +126,22 @@ public final class TopicFollower implements AutoCloseable {
                     return;
                 }
                 backoff = Math.min(30_000, backoff * 2);
+            }
+        }
+    }
+
+    /** Live partitions from {@code liveLookback} ago (their end where nothing is that recent). */
+    private void seekBack(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> live) {
+        long since = System.currentTimeMillis() - liveLookback.toMillis();
+        Map<TopicPartition, Long> query = new java.util.HashMap<>();
+        live.forEach(tp -> query.put(tp, since));
+        Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
+        for (TopicPartition tp : live) {
+            var o = found.get(tp);
+            if (o == null) {
+                consumer.seekToEnd(List.of(tp));
+            } else {
+                consumer.seek(tp, o.offset());
             }
         }
     }

@@ -4,28 +4,21 @@ import io.seedcast.pipeline.MalformedRecordException;
 import io.seedcast.pipeline.SignedBatch;
 import io.seedcast.pipeline.SwarmRecord;
 import io.seedcast.pipeline.Topics;
+import io.seedcast.pipeline.TopicFollower;
 import io.seedcast.ppspp.engine.LiveSwarm;
 import io.seedcast.ppspp.engine.PeerEngine;
 import io.seedcast.ppspp.integrity.IntegrityMethod;
 import io.seedcast.ppspp.keys.InvalidSwarmIdException;
 import io.seedcast.ppspp.keys.SwarmId;
-import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 
 /**
  * A seeder replica's reader: every swarm record, and the signed chunks of the swarms it serves,
@@ -44,6 +37,7 @@ public final class SeederLoop implements Runnable, AutoCloseable {
     private final Consumer<String> log;
     private volatile boolean running = true;
     private volatile boolean ready;
+    private volatile TopicFollower follower;
 
     /** swarm digest → relay, for the swarms served. */
     private final Map<String, LiveSwarm> relays = new ConcurrentHashMap<>();
@@ -65,7 +59,14 @@ public final class SeederLoop implements Runnable, AutoCloseable {
     }
 
     public boolean isReady() {
-        return ready;
+        TopicFollower f = follower;
+        return ready && f != null && f.failure().isEmpty();
+    }
+
+    /** Why the seeder is not reading Kafka right now, if it is not. */
+    public java.util.Optional<String> failure() {
+        TopicFollower f = follower;
+        return f == null ? java.util.Optional.empty() : f.failure();
     }
 
     public Map<String, LiveSwarm> relays() {
@@ -79,62 +80,38 @@ public final class SeederLoop implements Runnable, AutoCloseable {
 
     @Override
     public void run() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
-            List<TopicPartition> swarmParts = partitions(consumer, Topics.SWARMS);
-            List<TopicPartition> signedParts = partitions(consumer, Topics.SIGNED);
-            List<TopicPartition> all = new ArrayList<>(swarmParts);
-            all.addAll(signedParts);
-            consumer.assign(all);
-            consumer.seekToBeginning(swarmParts);
-            long since = System.currentTimeMillis() - settings.window().toMillis();
-            Map<TopicPartition, Long> query = new HashMap<>();
-            signedParts.forEach(tp -> query.put(tp, since));
-            Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
-            for (TopicPartition tp : signedParts) {
-                OffsetAndTimestamp o = found.get(tp);
-                if (o == null) {
-                    consumer.seekToEnd(List.of(tp));
-                } else {
-                    consumer.seek(tp, o.offset());
-                }
-            }
-            Map<TopicPartition, Long> caughtUp = consumer.endOffsets(all);
-            while (running) {
-                var polled = consumer.poll(settings.pollTimeout());
-                for (ConsumerRecord<String, byte[]> r : polled) {
-                    if (r.topic().equals(Topics.SWARMS)) {
-                        onSwarm(r);
-                    }
-                }
-                for (ConsumerRecord<String, byte[]> r : polled) {
-                    if (r.topic().equals(Topics.SIGNED)) {
-                        onSigned(r);
-                    }
-                }
-                housekeeping();
-                if (!ready && all.stream().allMatch(tp -> consumer.position(tp) >= caughtUp.get(tp))) {
+        // Swarms whole (compacted); signed chunks from the serving window back, so a restarted seeder serves at once.
+        TopicFollower follower = new TopicFollower("seedcast-seeder-kafka", settings.bootstrapServers(), List.of(Topics.SWARMS),
+                List.of(Topics.SIGNED), settings.window(), this::onPoll, () -> {
                     ready = true;
                     log.accept("caught up: serving " + relays.size() + " swarm(s)");
-                }
+                });
+        this.follower = follower;
+        try {
+            while (running) {
+                Thread.sleep(100);
             }
-        } catch (RuntimeException e) {
-            if (running) {
-                log.accept("seeder loop failed: " + e);
-                throw e;
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
+            follower.close();
             ready = false;
         }
     }
 
-    private static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> c, String topic) {
-        return c.partitionsFor(topic).stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+    /** One poll's records, swarm records first (a signed batch needs its swarm), then housekeeping. */
+    private void onPoll(ConsumerRecords<String, byte[]> polled) {
+        for (ConsumerRecord<String, byte[]> r : polled) {
+            if (r.topic().equals(Topics.SWARMS)) {
+                onSwarm(r);
+            }
+        }
+        for (ConsumerRecord<String, byte[]> r : polled) {
+            if (r.topic().equals(Topics.SIGNED)) {
+                onSigned(r);
+            }
+        }
+        housekeeping();
     }
 
     private void onSwarm(ConsumerRecord<String, byte[]> r) {

@@ -9,6 +9,7 @@ import io.seedcast.pipeline.SwarmCommand;
 import io.seedcast.pipeline.SwarmKeyRecord;
 import io.seedcast.pipeline.SwarmRecord;
 import io.seedcast.pipeline.Topics;
+import io.seedcast.pipeline.TopicFollower;
 import io.seedcast.ppspp.Bytes;
 import io.seedcast.ppspp.chunk.ChunkRange;
 import io.seedcast.ppspp.integrity.IntegrityMethod;
@@ -76,9 +77,9 @@ public final class SignerLoop implements Runnable, AutoCloseable {
 
     private KafkaProducer<String, byte[]> producer;
     private KafkaConsumer<String, byte[]> consumer;
-    private KafkaConsumer<String, byte[]> channelReader;
+    private TopicFollower channelFollower;
 
-    private final Map<String, ChannelRecord> channels = new HashMap<>();
+    private final Map<String, ChannelRecord> channels = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, BroadcastState> broadcasts = new HashMap<>();
     /** broadcast id → first unsigned chunk, from committed offset metadata, until the broadcast's next batch. */
     private final Map<String, Resume> resumes = new HashMap<>();
@@ -125,7 +126,6 @@ public final class SignerLoop implements Runnable, AutoCloseable {
             open();
             while (running) {
                 keyring.reloadIfChanged();
-                readChannels();
                 ConsumerRecords<String, byte[]> records = consumer.poll(settings.pollTimeout());
                 if (records.isEmpty() && tasks.isEmpty()) {
                     continue;
@@ -162,12 +162,16 @@ public final class SignerLoop implements Runnable, AutoCloseable {
         consumer = new KafkaConsumer<>(consumerProps(settings.groupId()));
         consumer.subscribe(List.of(Topics.CHUNKS, Topics.SWARM_COMMANDS), new Rebalance());
 
-        channelReader = new KafkaConsumer<>(consumerProps(null));
-        List<TopicPartition> parts = consumer.partitionsFor(Topics.CHANNELS).stream()
-                .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-        channelReader.assign(parts);
-        channelReader.seekToBeginning(parts);
-        readChannelsToEnd(parts);
+        channelFollower = new TopicFollower("seedcast-signer-channels", settings.bootstrapServers(), List.of(Topics.CHANNELS), List.of(),
+                this::applyChannel, () -> log.accept("channels loaded: " + channels.size()));
+        while (running && !channelFollower.caughtUp()) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
         ready = true;
     }
 
@@ -191,29 +195,17 @@ public final class SignerLoop implements Runnable, AutoCloseable {
         return c;
     }
 
-    private void readChannelsToEnd(List<TopicPartition> parts) {
-        Map<TopicPartition, Long> end = channelReader.endOffsets(parts);
-        while (parts.stream().anyMatch(tp -> channelReader.position(tp) < end.get(tp))) {
-            readChannels(channelReader.poll(java.time.Duration.ofMillis(200)));
+    /** A record of {@code seedcast.channels}, on the follower's thread. */
+    private void applyChannel(ConsumerRecord<String, byte[]> r) {
+        if (r.value() == null) {
+            channels.remove(r.key());
+            return;
         }
-    }
-
-    private void readChannels() {
-        readChannels(channelReader.poll(java.time.Duration.ZERO));
-    }
-
-    private void readChannels(ConsumerRecords<String, byte[]> records) {
-        for (ConsumerRecord<String, byte[]> r : records) {
-            if (r.value() == null) {
-                channels.remove(r.key());
-                continue;
-            }
-            try {
-                ChannelRecord c = ChannelRecord.decode(r.value());
-                channels.put(c.channelId(), c);
-            } catch (MalformedRecordException e) {
-                log.accept("ignoring an unreadable channel record " + r.key() + ": " + e.getMessage());
-            }
+        try {
+            ChannelRecord c = ChannelRecord.decode(r.value());
+            channels.put(c.channelId(), c);
+        } catch (MalformedRecordException e) {
+            log.accept("ignoring an unreadable channel record " + r.key() + ": " + e.getMessage());
         }
     }
 
@@ -349,9 +341,14 @@ public final class SignerLoop implements Runnable, AutoCloseable {
             return;
         }
         ChannelRecord channel = channels.get(batch.channelId());
-        if (channel == null) {
-            // A channel created a moment ago may not have reached us yet: catch up before calling it unknown.
-            readChannelsToEnd(new ArrayList<>(channelReader.assignment()));
+        for (int i = 0; channel == null && i < 100 && running; i++) {
+            // A channel created a moment ago may not have reached us yet: give its record 2 s before calling it unknown.
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
             channel = channels.get(batch.channelId());
         }
         if (channel == null) {
@@ -650,7 +647,7 @@ public final class SignerLoop implements Runnable, AutoCloseable {
 
     private void closeQuietly() {
         // A crashed replica's producer is left as it is, its transaction open, as a dead process would leave it.
-        for (AutoCloseable c : crashed ? new AutoCloseable[] {consumer, channelReader} : new AutoCloseable[] {consumer, channelReader, producer}) {
+        for (AutoCloseable c : crashed ? new AutoCloseable[] {consumer, channelFollower} : new AutoCloseable[] {consumer, channelFollower, producer}) {
             try {
                 if (c != null) {
                     c.close();
