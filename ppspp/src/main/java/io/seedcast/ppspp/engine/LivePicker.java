@@ -110,7 +110,7 @@ final class LivePicker<H extends LivePicker.Holder> {
     private long wakeAt = Long.MIN_VALUE;
     private long reRequests;
     /** Of the re-requests, those a later chunk showed lost (the rest timed out). */
-    long detectedLost;
+    private long detectedLost;
 
     LivePicker(SwarmParameters params, EngineConfig config, RandomGenerator random) {
         this.params = params;
@@ -226,9 +226,14 @@ final class LivePicker<H extends LivePicker.Holder> {
         dirty = true;
     }
 
-    /** Chunks asked again after a timeout. */
+    /** Chunks asked again: shown lost by later chunks, or timed out. */
     long reRequests() {
         return reRequests;
+    }
+
+    /** Of {@link #reRequests()}, those later chunks showed lost. */
+    long lossesDetected() {
+        return detectedLost;
     }
 
     int outstanding(H holder) {

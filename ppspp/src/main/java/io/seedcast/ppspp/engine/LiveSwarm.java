@@ -65,8 +65,11 @@ public final class LiveSwarm {
     private final TreeMap<Long, HeldBack> heldBack = new TreeMap<>();
     static final int MAX_HELD_BACK = 512;
 
-    /** A chunk waiting for its munro or uncle hashes: who sent it, what came with it, and the ACK to send once it verifies. */
-    record HeldBack(Channel from, byte[] payload, List<Integrity> uncles, io.seedcast.ppspp.wire.Ack ack) {
+    /**
+     * A chunk waiting for its munro or uncle hashes: who sent it, what came with it, its own leaf hash (computed once:
+     * it is a candidate for its neighbours' checks), and the ACK to send once it verifies.
+     */
+    record HeldBack(Channel from, byte[] payload, List<Integrity> uncles, Bytes leafHash, io.seedcast.ppspp.wire.Ack ack) {
     }
 
     /** Since when the output waits on a missing chunk while later ones are held; -1 if it does not. */
@@ -496,7 +499,7 @@ public final class LiveSwarm {
             // The same chunk again (asked again): keep every hash either copy came with.
             List<Integrity> uncles = new ArrayList<>(before.uncles());
             uncles.addAll(h.uncles());
-            h = new HeldBack(h.from(), h.payload(), uncles, h.ack());
+            h = new HeldBack(h.from(), h.payload(), uncles, h.leafHash(), h.ack());
         }
         heldBack.put(index, h);
         while (heldBack.size() > MAX_HELD_BACK) {

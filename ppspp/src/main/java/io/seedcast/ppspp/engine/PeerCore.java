@@ -555,7 +555,7 @@ public final class PeerCore {
                 if (s.params.integrity() == IntegrityMethod.UNIFIED_MERKLE_TREE) {
                     // Its munro or an uncle hash is not here yet: lost, or on its way in a datagram this one overtook. Keep
                     // it aside (unverified, not output, not served, not ACKed) and try again when hashes arrive.
-                    s.holdBack(index, new LiveSwarm.HeldBack(c, payload, List.copyOf(integrities), ack));
+                    s.holdBack(index, new LiveSwarm.HeldBack(c, payload, List.copyOf(integrities), s.params.hash().hash(payload), ack));
                     retryHeldBack(s, now);
                 }
             }
@@ -637,7 +637,7 @@ public final class PeerCore {
                     pool.put(b, i.hash());
                 }
             }
-            pool.put(Bin.chunk(e.getKey()), s.params.hash().hash(e.getValue().payload()));
+            pool.put(Bin.chunk(e.getKey()), e.getValue().leafHash());
         }
         s.looseHashes().forEach(pool::putIfAbsent);
         boolean grew = true;
@@ -732,7 +732,7 @@ public final class PeerCore {
                 s.giveUpIfStuck(now);
                 pick(s, now);
                 s.stats.reRequests.set(s.picker.reRequests());
-                s.stats.lossesDetected.set(s.picker.detectedLost);
+                s.stats.lossesDetected.set(s.picker.lossesDetected());
                 s.stats.lagChunks.set(s.nextOutput() < 0 ? 0 : Math.max(0, s.liveEdge() - s.nextOutput() + 1));
                 if (s.seedRetryDue(now)) {
                     for (InetSocketAddress p : s.seeds()) {

@@ -33,7 +33,6 @@ final class SendState {
     private long inflightBytes;
     private final RttEstimator rtt = new RttEstimator();
     private long rtoNanos = INITIAL_RTO_NANOS;
-    private long lost;
     final Ledbat ledbat;
 
     SendState(Ledbat ledbat) {
@@ -92,7 +91,6 @@ final class SendState {
             n++;
         }
         if (n > 0) {
-            lost += n;
             ledbat.onLoss(nowMicros, srttMicros());
         }
         return n;
@@ -104,7 +102,6 @@ final class SendState {
         if (s != null) {
             inflightChunks.remove(chunk);
             inflightBytes -= s.bytes();
-            lost++;
         }
     }
 
@@ -130,13 +127,5 @@ final class SendState {
 
     long inflightBytes() {
         return inflightBytes;
-    }
-
-    int inflightChunks() {
-        return inflight.size();
-    }
-
-    long lost() {
-        return lost;
     }
 }

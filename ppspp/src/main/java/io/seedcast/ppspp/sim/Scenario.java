@@ -8,7 +8,6 @@ import io.seedcast.ppspp.live.Profile;
 import io.seedcast.ppspp.live.SwarmParameters;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -165,6 +164,5 @@ public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile
         Result capped = new Scenario(2_000_000, 10, true, LinkProfile.rtt(Duration.ofMillis(50), Duration.ofMillis(10), 0.01), len,
                 2 * 2_000_000 / 8, 42).run();
         System.out.println(capped.row());
-        System.out.println("(" + Arrays.toString(args) + ")");
     }
 }
