@@ -24,6 +24,19 @@ public record ChannelRecord(String channelId, String name, List<Bytes> streamKey
         return w.toByteArray();
     }
 
+    /**
+     * Applies a record of {@code seedcast.channels} to a table of channels by id: a tombstone (null value) removes the
+     * channel keyed {@code key}; anything else is decoded and put. The one way ingest, signer and injector keep it.
+     */
+    public static void apply(java.util.Map<String, ChannelRecord> table, String key, byte[] value) throws MalformedRecordException {
+        if (value == null) {
+            table.remove(key);
+            return;
+        }
+        ChannelRecord c = decode(value);
+        table.put(c.channelId(), c);
+    }
+
     public static ChannelRecord decode(byte[] value) throws MalformedRecordException {
         RecordReader r = new RecordReader(value, TYPE, "channel record");
         String id = r.string("channel id");

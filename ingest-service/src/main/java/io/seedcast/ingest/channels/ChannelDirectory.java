@@ -54,13 +54,8 @@ public final class ChannelDirectory implements AutoCloseable {
     }
 
     private void apply(ConsumerRecord<String, byte[]> r) {
-        if (r.value() == null) {
-            channels.remove(r.key());
-            return;
-        }
         try {
-            ChannelRecord c = ChannelRecord.decode(r.value());
-            channels.put(c.channelId(), c);
+            ChannelRecord.apply(channels, r.key(), r.value());
         } catch (MalformedRecordException e) {
             log.accept("ignoring an unreadable channel record at offset " + r.offset() + ": " + e.getMessage());
         }

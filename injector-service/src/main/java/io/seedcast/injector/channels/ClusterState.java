@@ -93,12 +93,7 @@ public final class ClusterState implements AutoCloseable {
                 return;
             }
             if (r.topic().equals(Topics.CHANNELS)) {
-                if (r.value() == null) {
-                    channels.remove(r.key());
-                } else {
-                    ChannelRecord c = ChannelRecord.decode(r.value());
-                    channels.put(c.channelId(), c);
-                }
+                ChannelRecord.apply(channels, r.key(), r.value());
             } else if (r.value() != null) {
                 SwarmRecord s = SwarmRecord.decode(r.value());
                 swarms.put(s.key(), s);

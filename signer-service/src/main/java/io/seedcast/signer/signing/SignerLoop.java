@@ -197,13 +197,8 @@ public final class SignerLoop implements Runnable, AutoCloseable {
 
     /** A record of {@code seedcast.channels}, on the follower's thread. */
     private void applyChannel(ConsumerRecord<String, byte[]> r) {
-        if (r.value() == null) {
-            channels.remove(r.key());
-            return;
-        }
         try {
-            ChannelRecord c = ChannelRecord.decode(r.value());
-            channels.put(c.channelId(), c);
+            ChannelRecord.apply(channels, r.key(), r.value());
         } catch (MalformedRecordException e) {
             log.accept("ignoring an unreadable channel record " + r.key() + ": " + e.getMessage());
         }
