@@ -223,6 +223,10 @@ public final class Broadcasts implements AutoCloseable {
     }
 
     /** One connection's publish into a broadcast. */
+    public static final long PAUSE_ABOVE = 8L << 20;
+    public static final long RESUME_BELOW = 2L << 20;
+    public static final java.time.Duration STUCK = java.time.Duration.ofSeconds(10);
+
     public final class Publisher {
         final Broadcast broadcast;
         final Connection connection;
@@ -259,9 +263,23 @@ public final class Broadcasts implements AutoCloseable {
             remuxer.feed(media);
         }
 
-        /** Media received and not yet remuxed: the transport stops reading above a limit. */
+        /** Media received and not yet remuxed. */
         public long queuedBytes() {
             return remuxer.queuedBytes();
+        }
+
+        /**
+         * The one back-pressure rule, for RTMP and SRT alike: a transport stops reading a publisher while more than
+         * {@link #PAUSE_ABOVE} waits for FFmpeg, and reads again below {@link #RESUME_BELOW}. TCP then slows the RTMP
+         * publisher; SRT's live mode drops what is too late at the sender. A publisher that stays overloaded for
+         * {@link #STUCK} is cut off with a line that says so: FFmpeg is not keeping up at all.
+         */
+        public boolean overloaded() {
+            return queuedBytes() > PAUSE_ABOVE;
+        }
+
+        public boolean drained() {
+            return queuedBytes() < RESUME_BELOW;
         }
 
         /** The publisher stopped or its connection closed: what it sent is remuxed to the end. */

@@ -2,7 +2,6 @@ package io.seedcast.ingest.rtmp;
 
 import io.seedcast.ingest.IngestMetrics;
 import io.seedcast.ingest.broadcast.Broadcasts;
-import io.seedcast.ingest.media.FlvMuxer;
 import io.seedcast.ingest.media.Remuxer;
 import io.seedcast.pipeline.ChannelRecord;
 import io.vertx.core.Vertx;
@@ -19,12 +18,10 @@ import java.util.function.Consumer;
  * RTMP on a Vert.x TCP server: one {@link RtmpSession} per connection, many publishers on one port.
  * A protocol error closes that connection only (logged with the peer's address, never the key);
  * a connection that says nothing for the idle timeout (a half handshake) is closed; a publisher
- * faster than FFmpeg is paused (TCP back-pressure) instead of buffered without bound.
+ * faster than FFmpeg is paused (TCP back-pressure, {@link Broadcasts.Publisher#overloaded}) instead of buffered without bound.
  */
 public final class RtmpServer implements AutoCloseable {
 
-    static final long PAUSE_ABOVE = 8L << 20;
-    static final long RESUME_BELOW = 2L << 20;
     static final int MAX_UNPARSED = ChunkReader.MAX_MESSAGE + (1 << 20);
 
     private final Vertx vertx;
@@ -122,14 +119,21 @@ public final class RtmpServer implements AutoCloseable {
                 socket.end();
                 return;
             }
-            if (publisher != null && publisher.queuedBytes() > PAUSE_ABOVE && !paused) {
+            if (publisher != null && publisher.overloaded() && !paused) {
                 paused = true;
                 socket.pause();
+                long pausedAt = System.nanoTime();
                 vertx.setPeriodic(20, id -> {
-                    if (closing || publisher == null || publisher.queuedBytes() < RESUME_BELOW) {
+                    if (closing || publisher == null || publisher.drained()) {
                         vertx.cancelTimer(id);
                         paused = false;
                         socket.resume();
+                    } else if (System.nanoTime() - pausedAt > Broadcasts.STUCK.toNanos()) {
+                        vertx.cancelTimer(id);
+                        metrics.rejected("rtmp", "overloaded");
+                        log.accept("RTMP publisher " + remote + " cut off: FFmpeg took nothing for " + Broadcasts.STUCK.toSeconds() + " s");
+                        closing = true;
+                        socket.close();
                     }
                 });
             }

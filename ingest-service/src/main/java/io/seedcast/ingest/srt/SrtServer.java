@@ -190,8 +190,9 @@ public final class SrtServer implements AutoCloseable {
                         break;
                     }
                     publisher.feed(Arrays.copyOf(buf, n));
-                    if (publisher.queuedBytes() > 64L << 20) {
-                        log.accept("SRT publisher " + remote + " on channel " + channel.channelId() + " cut off: FFmpeg is 64 MiB behind");
+                    if (publisher.overloaded() && !waitUntilDrained(publisher)) {
+                        log.accept("SRT publisher " + remote + " on channel " + channel.channelId() + " cut off: FFmpeg took nothing for "
+                                + Broadcasts.STUCK.toSeconds() + " s");
                         metrics.rejected("srt", "overloaded");
                         break;
                     }
@@ -200,6 +201,23 @@ public final class SrtServer implements AutoCloseable {
                 publisher.end();
                 srt.srt_close(socket);
             }
+        }
+
+        /** Stops reading (SRT's live mode drops what is too late) until FFmpeg has caught up; false if it never does. */
+        private boolean waitUntilDrained(Broadcasts.Publisher publisher) {
+            long deadline = System.nanoTime() + Broadcasts.STUCK.toNanos();
+            while (running && disconnected == null && !publisher.drained()) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.seedcast.ingest.media;
 
+import io.seedcast.ingest.rtmp.FlvMuxer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;

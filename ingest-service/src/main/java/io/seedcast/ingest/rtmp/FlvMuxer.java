@@ -1,7 +1,5 @@
-package io.seedcast.ingest.media;
+package io.seedcast.ingest.rtmp;
 
-import io.seedcast.ingest.rtmp.Amf0;
-import io.seedcast.ingest.rtmp.RtmpMessage;
 import java.nio.ByteBuffer;
 import java.util.List;
 
