@@ -399,7 +399,8 @@ public final class LocalCluster implements AutoCloseable {
         awaitReady(service);
     }
 
-    private void awaitReady(String service) throws Exception {
+    /** Waits until {@code service} answers ready on /q/health/ready (180 s at the most), or says why it will not. */
+    public void awaitReady(String service) throws Exception {
         Process p = services.get(service).process;
         URI ready = URI.create("http://127.0.0.1:" + services.get(service).httpPort + "/q/health/ready");
         long deadline = System.currentTimeMillis() + 180_000;

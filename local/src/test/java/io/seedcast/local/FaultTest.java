@@ -148,7 +148,7 @@ class FaultTest {
                 assertTrue(System.currentTimeMillis() < deadline, service + " was not started again (restarts " + before + ")");
                 Thread.sleep(100);
             }
-            awaitReady(cluster, service, deadline);
+            cluster.awaitReady(service);
         }
         long ready = (System.nanoTime() - killed) / 1_000_000;
         long size = watch.size();
@@ -157,30 +157,6 @@ class FaultTest {
         Thread.sleep(4000);
         assertTrue(watch.size() > grown, "and keeps going (" + size + " -> " + grown + " -> " + watch.size() + ")");
         return new long[] {watch.longestStallAfter(killed), ready};
-    }
-
-    static void awaitReady(LocalCluster cluster, String service, long deadline) throws Exception {
-        int port = switch (service) {
-            case "seeder" -> cluster.ports().seeder();
-            case "seeder-2" -> cluster.ports().seeder() + 100;
-            case "signer" -> cluster.ports().signer();
-            case "ingest" -> cluster.ports().ingest();
-            default -> cluster.ports().injector();
-        };
-        var http = java.net.http.HttpClient.newHttpClient();
-        while (true) {
-            try {
-                var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
-                        java.net.http.HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException e) {
-                // Not listening yet.
-            }
-            assertTrue(System.currentTimeMillis() < deadline, service + " was not ready again");
-            Thread.sleep(100);
-        }
     }
 
     static void awaitGrowth(OutputWatch watch, long millis, String what) throws InterruptedException {

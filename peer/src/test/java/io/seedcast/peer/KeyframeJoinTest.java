@@ -57,7 +57,6 @@ class KeyframeJoinTest {
 
     /** The offset of the last PAT that begins a keyframe's run (ingest and FFmpeg: PAT, PMT, then the keyframe), or -1. */
     static int lastKeyframePat(byte[] ts) {
-        ByteArrayOutputStream sink = new ByteArrayOutputStream();
         int last = -1;
         for (int off = 188; off + 188 <= ts.length; off += 188) {
             int pid = (ts[off + 1] & 0x1F) << 8 | ts[off + 2] & 0xFF;

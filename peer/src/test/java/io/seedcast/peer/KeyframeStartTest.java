@@ -73,7 +73,7 @@ class KeyframeStartTest {
         return p;
     }
 
-    static byte[] feed(KeyframeStart k, byte[] stream, int from, int chunk, long... skipChunks) throws Exception {
+    static void feed(KeyframeStart k, byte[] stream, int from, int chunk, long... skipChunks) throws Exception {
         long index = 0;
         for (int off = from; off < stream.length; off += chunk, index++) {
             long i = index;
@@ -82,7 +82,6 @@ class KeyframeStartTest {
             }
             k.write(index, Arrays.copyOfRange(stream, off, Math.min(stream.length, off + chunk)));
         }
-        return null;
     }
 
     @Test

@@ -38,6 +38,8 @@ public final class TopicFollower implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean caughtUp;
     private volatile String failure;
+    /** When the newest poll that has been applied began. */
+    private volatile long appliedPollStartedAt = Long.MIN_VALUE;
 
     /**
      * @param fromStart  compacted topics: read whole, then followed
@@ -83,6 +85,22 @@ public final class TopicFollower implements AutoCloseable {
         return Optional.ofNullable(failure);
     }
 
+    /**
+     * Waits until a poll begun after this call has been applied: what was written before the call is then known (up to
+     * one poll's worth of backlog). False after {@code timeout}, or if the follower is not reading.
+     */
+    public boolean awaitCurrent(Duration timeout) throws InterruptedException {
+        long asked = System.nanoTime();
+        long deadline = asked + timeout.toNanos();
+        while (appliedPollStartedAt - asked < 0) {
+            if (!running || System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+        return true;
+    }
+
     private void run() {
         long backoff = 1000;
         while (running) {
@@ -106,7 +124,9 @@ public final class TopicFollower implements AutoCloseable {
                 Map<TopicPartition, Long> end = consumer.endOffsets(awaited);
                 failure = null;
                 while (running) {
+                    long pollStarted = System.nanoTime();
                     apply.accept(consumer.poll(Duration.ofMillis(200)));
+                    appliedPollStartedAt = pollStarted;
                     if (!caughtUp && awaited.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp))) {
                         caughtUp = true;
                         onCaughtUp.run();

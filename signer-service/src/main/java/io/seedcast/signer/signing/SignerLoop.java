@@ -195,6 +195,31 @@ public final class SignerLoop implements Runnable, AutoCloseable {
         return c;
     }
 
+    /** Channel ids found unknown even after catching up, with when: their next batches go to the DLQ without waiting. */
+    private final Map<String, Long> unknownChannels = new HashMap<>();
+
+    /**
+     * A channel created a moment ago may not have reached us yet: wait (once per id every 10 s, so a stream of batches
+     * for a deleted channel cannot stall the signing of the others) until the channel reader has caught up.
+     */
+    private boolean recheckChannel(String channelId) {
+        long now = System.nanoTime();
+        Long last = unknownChannels.get(channelId);
+        if (last != null && now - last < 10_000_000_000L) {
+            return false;
+        }
+        if (unknownChannels.size() > 1000) {
+            unknownChannels.values().removeIf(t -> now - t >= 10_000_000_000L);
+        }
+        unknownChannels.put(channelId, now);
+        try {
+            return channelFollower.awaitCurrent(java.time.Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** A record of {@code seedcast.channels}, on the follower's thread. */
     private void applyChannel(ConsumerRecord<String, byte[]> r) {
         try {
@@ -336,14 +361,7 @@ public final class SignerLoop implements Runnable, AutoCloseable {
             return;
         }
         ChannelRecord channel = channels.get(batch.channelId());
-        for (int i = 0; channel == null && i < 100 && running; i++) {
-            // A channel created a moment ago may not have reached us yet: give its record 2 s before calling it unknown.
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        if (channel == null && recheckChannel(batch.channelId())) {
             channel = channels.get(batch.channelId());
         }
         if (channel == null) {
