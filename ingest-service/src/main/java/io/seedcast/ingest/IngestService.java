@@ -46,13 +46,13 @@ public class IngestService {
     void start(@Observes StartupEvent event) {
         Remuxer.load();
         metrics = new IngestMetrics(registry);
-        channels = new ChannelDirectory(bootstrap, LOG::info);
-        producer = ChunkProducer.create(bootstrap, config.flushAfter(), config.kafkaBuffer(), metrics, LOG::warn);
-        broadcasts = new Broadcasts(channels, producer, metrics, config.reconnectGrace(), LOG::info);
-        rtmp = new RtmpServer(vertx, broadcasts, metrics, LOG::info, config.rtmp().host(), config.rtmp().port(), config.rtmp().idleTimeout()).listen();
+        channels = new ChannelDirectory(bootstrap);
+        producer = ChunkProducer.create(bootstrap, config.flushAfter(), config.kafkaBuffer(), metrics);
+        broadcasts = new Broadcasts(channels, producer, metrics, config.reconnectGrace());
+        rtmp = new RtmpServer(vertx, broadcasts, metrics, config.rtmp().host(), config.rtmp().port(), config.rtmp().idleTimeout()).listen();
         LOG.infof("RTMP listening on %s:%d (OBS: Server rtmp://<this host>:%d/live, Stream Key: the channel's key)", config.rtmp().host(), rtmp.port(), rtmp.port());
         if (config.srt().enabled()) {
-            srt = SrtServer.start(config.srt().library().orElse(null), broadcasts, metrics, LOG::info, config.srt().passphrases(),
+            srt = SrtServer.start(config.srt().library().orElse(null), broadcasts, metrics, config.srt().passphrases(),
                     config.srt().host(), config.srt().port(), config.srt().latencyMs());
             srt.ifPresent(s -> LOG.infof("SRT listening on udp %s:%d (streamid #!::r=live/<key>,m=publish)", config.srt().host(), s.port()));
         } else {

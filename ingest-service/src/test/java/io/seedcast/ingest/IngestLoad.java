@@ -9,7 +9,6 @@ import io.seedcast.ingest.rtmp.RtmpServer;
 import io.seedcast.kafka.EmbeddedKafka;
 import io.seedcast.pipeline.ChannelRecord;
 import io.seedcast.pipeline.Topics;
-import io.seedcast.ppspp.Bytes;
 import io.seedcast.ppspp.live.Profile;
 import io.seedcast.ppspp.live.SwarmParameters;
 import io.vertx.core.Vertx;
@@ -74,10 +73,10 @@ public final class IngestLoad {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         IngestMetrics metrics = new IngestMetrics(registry);
         Vertx vertx = Vertx.vertx();
-        try (ChannelDirectory channels = new ChannelDirectory(kafka.bootstrap(), m -> { });
-                ChunkProducer producer = ChunkProducer.create(kafka.bootstrap(), Duration.ofMillis(20), Duration.ofSeconds(30), metrics, System.out::println);
-                Broadcasts broadcasts = new Broadcasts(channels, producer, metrics, Duration.ofSeconds(2), m -> { });
-                RtmpServer rtmp = new RtmpServer(vertx, broadcasts, metrics, System.out::println, "127.0.0.1", 0, Duration.ofSeconds(20)).listen()) {
+        try (ChannelDirectory channels = new ChannelDirectory(kafka.bootstrap());
+                ChunkProducer producer = ChunkProducer.create(kafka.bootstrap(), Duration.ofMillis(20), Duration.ofSeconds(30), metrics);
+                Broadcasts broadcasts = new Broadcasts(channels, producer, metrics, Duration.ofSeconds(2));
+                RtmpServer rtmp = new RtmpServer(vertx, broadcasts, metrics, "127.0.0.1", 0, Duration.ofSeconds(20)).listen()) {
             while (!channels.caughtUp()) {
                 Thread.sleep(50);
             }

@@ -57,7 +57,7 @@ public class InjectorService {
             LOG.warn("no seedcast.injector.publisher-key: metadata is signed with a key made for this run; viewers pinning it must re-pin after a restart");
         }
         tracker = new Tracker(Clock.systemUTC(), config.trackerTtl());
-        state = new ClusterState(bootstrap, LOG::info);
+        state = new ClusterState(bootstrap);
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -36,6 +36,7 @@ public final class TopicFollower implements AutoCloseable {
     private final Runnable onCaughtUp;
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile KafkaConsumer<String, byte[]> current;
     private volatile boolean caughtUp;
     private volatile String failure;
     /** When the newest poll that has been applied began. */
@@ -105,6 +106,10 @@ public final class TopicFollower implements AutoCloseable {
         long backoff = 1000;
         while (running) {
             try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
+                current = consumer;
+                if (!running) {
+                    return;
+                }
                 List<TopicPartition> start = partitions(consumer, fromStart);
                 List<TopicPartition> live = partitions(consumer, fromEnd);
                 List<TopicPartition> all = new ArrayList<>(start);
@@ -181,9 +186,17 @@ public final class TopicFollower implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        thread.interrupt();
+        // A wakeup ends a poll cleanly; an interrupt would have the consumer log an error closing its fetcher.
+        KafkaConsumer<String, byte[]> c = current;
+        if (c != null) {
+            c.wakeup();
+        }
         try {
-            thread.join(5000);
+            thread.join(2000);
+            if (thread.isAlive()) {
+                thread.interrupt(); // asleep between attempts
+                thread.join(3000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

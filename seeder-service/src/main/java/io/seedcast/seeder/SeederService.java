@@ -49,7 +49,7 @@ public class SeederService {
                 .withHandshakeLimits(EngineConfig.defaults(listen).maxPendingHandshakes(), config.handshakesPerSecond());
         engine = PeerEngine.start(engineConfig);
         loop = new SeederLoop(new SeederSettings(bootstrap, config.window(), config.shardCount(), config.shardIndex(), Duration.ofMillis(20)),
-                engine, LOG::info);
+                engine);
         thread = new Thread(loop, "seedcast-seeder-loop");
         thread.setDaemon(true);
         thread.start();
@@ -57,8 +57,7 @@ public class SeederService {
         if (config.trackerUrl().isPresent()) {
             InetSocketAddress advertised = address(advertised());
             String peerId = "seeder-" + java.net.InetAddress.getLocalHost().getHostName() + "-" + engine.localAddress().getPort();
-            registration = new TrackerRegistration(new TrackerClient(config.trackerUrl().get(), peerId), advertised, loop, config.reportInterval(),
-                    LOG::info);
+            registration = new TrackerRegistration(new TrackerClient(config.trackerUrl().get(), peerId), advertised, loop, config.reportInterval());
             registration.start();
         } else {
             LOG.info("no seedcast.seeder.tracker-url: this seeder is not registered with a tracker; viewers must be told its address");

@@ -40,13 +40,13 @@ public class SignerService {
 
     void start(@Observes StartupEvent event) throws Exception {
         try {
-            keyring = new MasterKeyring(config.masterKeyDir(), LOG::info);
+            keyring = new MasterKeyring(config.masterKeyDir());
         } catch (MasterKeyring.InvalidKeyringException e) {
             throw new IllegalStateException("the signer cannot start: " + e.getMessage());
         }
         String txId = config.transactionalId().orElse("seedcast-signer-" + InetAddress.getLocalHost().getHostName());
         loop = new SignerLoop(new SignerSettings(bootstrap, config.groupId(), txId, config.pollTimeout(), config.transactionTimeout()), keyring,
-                Clock.systemUTC(), metrics, LOG::info);
+                Clock.systemUTC(), metrics);
         thread = new Thread(() -> {
             try {
                 loop.run();

@@ -21,7 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import org.jboss.logging.Logger;
 
 /**
  * The live broadcasts, one per channel, and the publishers feeding them. A broadcast outlives its
@@ -46,17 +46,16 @@ public final class Broadcasts implements AutoCloseable {
     private final ChunkProducer producer;
     private final IngestMetrics metrics;
     private final Duration grace;
-    private final Consumer<String> log;
+    private static final Logger LOG = Logger.getLogger(Broadcasts.class);
     private final Map<String, Broadcast> live = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("seedcast-ingest-grace").daemon().unstarted(r));
     private final SecureRandom random = new SecureRandom();
 
-    public Broadcasts(ChannelDirectory channels, ChunkProducer producer, IngestMetrics metrics, Duration grace, Consumer<String> log) {
+    public Broadcasts(ChannelDirectory channels, ChunkProducer producer, IngestMetrics metrics, Duration grace) {
         this.channels = channels;
         this.producer = producer;
         this.metrics = metrics;
         this.grace = grace;
-        this.log = log;
     }
 
     /** The channel a stream key publishes to; an unknown key is counted and logged without the key. */
@@ -64,7 +63,7 @@ public final class Broadcasts implements AutoCloseable {
         Optional<ChannelRecord> c = streamKey == null || streamKey.isEmpty() ? Optional.empty() : channels.byKey(streamKey);
         if (c.isEmpty()) {
             metrics.rejected(protocol, "unknown-key");
-            log.accept(protocol + " publisher " + remote + " refused: unknown stream key"
+            LOG.warn(protocol + " publisher " + remote + " refused: unknown stream key"
                     + (channels.caughtUp() ? "" : " (channels are still loading from Kafka)"));
         }
         return c;
@@ -77,14 +76,14 @@ public final class Broadcasts implements AutoCloseable {
             b = new Broadcast(channel);
             live.put(channel.channelId(), b);
             metrics.broadcasts.set(live.size());
-            log.accept("broadcast " + b.broadcastId + " of channel " + channel.channelId() + " (" + channel.name() + ") started by "
+            LOG.info("broadcast " + b.broadcastId + " of channel " + channel.channelId() + " (" + channel.name() + ") started by "
                     + connection.protocol() + " publisher " + connection.remote());
         } else {
             if (b.grace != null) {
                 b.grace.cancel(false);
                 b.grace = null;
                 metrics.reconnects.increment();
-                log.accept(connection.protocol() + " publisher " + connection.remote() + " is back on channel " + channel.channelId()
+                LOG.info(connection.protocol() + " publisher " + connection.remote() + " is back on channel " + channel.channelId()
                         + ": broadcast " + b.broadcastId + " continues at chunk " + b.chunker.nextIndex());
             }
             Publisher old = b.current;
@@ -92,7 +91,7 @@ public final class Broadcasts implements AutoCloseable {
                 b.current = null;
                 metrics.takeovers.increment();
                 String why = "another publisher (" + connection.protocol() + " " + connection.remote() + ") took over channel " + channel.channelId();
-                log.accept(old.connection.protocol() + " publisher " + old.connection.remote() + " replaced: " + why
+                LOG.info(old.connection.protocol() + " publisher " + old.connection.remote() + " replaced: " + why
                         + "; broadcast " + b.broadcastId + " continues at chunk " + b.chunker.nextIndex());
                 old.remuxer.abort();
                 old.connection.disconnect(why);
@@ -134,13 +133,13 @@ public final class Broadcasts implements AutoCloseable {
         Broadcast b = p.broadcast;
         if (error != null) {
             metrics.rejected(p.connection.protocol(), "broken-media");
-            log.accept(p.connection.protocol() + " publisher " + p.connection.remote() + " on channel " + b.channelId() + " cut off: " + error);
+            LOG.warn(p.connection.protocol() + " publisher " + p.connection.remote() + " on channel " + b.channelId() + " cut off: " + error);
             p.connection.disconnect(error);
         }
         if (b.current == p) {
             b.current = null;
             b.grace = timers.schedule(() -> expire(b), grace.toMillis(), TimeUnit.MILLISECONDS);
-            log.accept(p.connection.protocol() + " publisher " + p.connection.remote() + " left channel " + b.channelId() + "; broadcast "
+            LOG.info(p.connection.protocol() + " publisher " + p.connection.remote() + " left channel " + b.channelId() + "; broadcast "
                     + b.broadcastId + " waits " + grace.toSeconds() + " s for it to come back");
         }
     }
@@ -153,7 +152,7 @@ public final class Broadcasts implements AutoCloseable {
         metrics.broadcasts.set(live.size());
         b.chunker.finish();
         producer.end(b);
-        log.accept("broadcast " + b.broadcastId + " of channel " + b.channelId() + " ended after " + b.chunker.nextIndex() + " chunks ("
+        LOG.info("broadcast " + b.broadcastId + " of channel " + b.channelId() + " ended after " + b.chunker.nextIndex() + " chunks ("
                 + b.chunker.bytes() + " bytes)");
     }
 
@@ -214,7 +213,7 @@ public final class Broadcasts implements AutoCloseable {
             synchronized (Broadcasts.this) {
                 p = current;
             }
-            log.accept("channel " + channelId() + ": " + reason + (p == null ? "" : "; disconnecting " + p.connection.protocol() + " publisher " + p.connection.remote()));
+            LOG.info("channel " + channelId() + ": " + reason + (p == null ? "" : "; disconnecting " + p.connection.protocol() + " publisher " + p.connection.remote()));
             if (p != null) {
                 p.remuxer.abort();
                 p.connection.disconnect(reason);

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jboss.logging.Logger;
 
 /**
  * The channels the injector publishes on {@code seedcast.channels} (compacted), read from the start
@@ -21,13 +21,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class ChannelDirectory implements AutoCloseable {
 
     private final Map<String, ChannelRecord> channels = new ConcurrentHashMap<>();
-    private final Consumer<String> log;
+    private static final Logger LOG = Logger.getLogger(ChannelDirectory.class);
     private final TopicFollower follower;
 
-    public ChannelDirectory(String bootstrapServers, Consumer<String> log) {
-        this.log = log;
+    public ChannelDirectory(String bootstrapServers) {
         this.follower = new TopicFollower("seedcast-ingest-channels", bootstrapServers, List.of(Topics.CHANNELS), List.of(),
-                this::apply, () -> log.accept("channels loaded: " + channels.size()));
+                this::apply, () -> LOG.info("channels loaded: " + channels.size()));
     }
 
     /** The channel {@code streamKey} publishes to, if any. */
@@ -57,7 +56,7 @@ public final class ChannelDirectory implements AutoCloseable {
         try {
             ChannelRecord.apply(channels, r.key(), r.value());
         } catch (MalformedRecordException e) {
-            log.accept("ignoring an unreadable channel record at offset " + r.offset() + ": " + e.getMessage());
+            LOG.warn("ignoring an unreadable channel record at offset " + r.offset() + ": " + e.getMessage());
         }
     }
 

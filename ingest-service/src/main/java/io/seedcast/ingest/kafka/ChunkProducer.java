@@ -12,13 +12,13 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
 
 /**
  * Batches each broadcast's chunks onto {@code seedcast.chunks}, keyed by broadcast id: a batch goes
@@ -58,17 +58,16 @@ public final class ChunkProducer implements AutoCloseable {
     private final long flushAfterNanos;
     private final long bufferLimitNanos;
     private final IngestMetrics metrics;
-    private final Consumer<String> log;
+    private static final Logger LOG = Logger.getLogger(ChunkProducer.class);
     private final Set<Pending> streams = ConcurrentHashMap.newKeySet();
     private final java.util.Map<Stream, Pending> byStream = new ConcurrentHashMap<>();
     private final java.util.concurrent.ScheduledExecutorService ticker;
 
-    public ChunkProducer(Producer<String, byte[]> producer, Duration flushAfter, Duration bufferLimit, IngestMetrics metrics, Consumer<String> log) {
+    public ChunkProducer(Producer<String, byte[]> producer, Duration flushAfter, Duration bufferLimit, IngestMetrics metrics) {
         this.producer = producer;
         this.flushAfterNanos = flushAfter.toNanos();
         this.bufferLimitNanos = bufferLimit.toNanos();
         this.metrics = metrics;
-        this.log = log;
         this.ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("seedcast-ingest-batcher").daemon().unstarted(r));
         long period = Math.max(1, Math.min(5, flushAfter.toMillis() / 4));
         ticker.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
@@ -95,8 +94,8 @@ public final class ChunkProducer implements AutoCloseable {
         return p;
     }
 
-    public static ChunkProducer create(String bootstrapServers, Duration flushAfter, Duration bufferLimit, IngestMetrics metrics, Consumer<String> log) {
-        return new ChunkProducer(new KafkaProducer<>(producerProperties(bootstrapServers, bufferLimit)), flushAfter, bufferLimit, metrics, log);
+    public static ChunkProducer create(String bootstrapServers, Duration flushAfter, Duration bufferLimit, IngestMetrics metrics) {
+        return new ChunkProducer(new KafkaProducer<>(producerProperties(bootstrapServers, bufferLimit)), flushAfter, bufferLimit, metrics);
     }
 
     private Pending pending(Stream s) {
@@ -193,7 +192,7 @@ public final class ChunkProducer implements AutoCloseable {
             }
         }
         if (stall != null) {
-            log.accept(stall);
+            LOG.warn(stall);
             p.stream.kafkaStalled(stall);
             return;
         }

@@ -12,7 +12,7 @@ import io.vertx.core.net.NetSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import org.jboss.logging.Logger;
 
 /**
  * RTMP on a Vert.x TCP server: one {@link RtmpSession} per connection, many publishers on one port.
@@ -27,15 +27,14 @@ public final class RtmpServer implements AutoCloseable {
     private final Vertx vertx;
     private final Broadcasts broadcasts;
     private final IngestMetrics metrics;
-    private final Consumer<String> log;
+    private static final Logger LOG = Logger.getLogger(RtmpServer.class);
     private final NetServer server;
     private final int configuredPort;
 
-    public RtmpServer(Vertx vertx, Broadcasts broadcasts, IngestMetrics metrics, Consumer<String> log, String host, int port, Duration idleTimeout) {
+    public RtmpServer(Vertx vertx, Broadcasts broadcasts, IngestMetrics metrics, String host, int port, Duration idleTimeout) {
         this.vertx = vertx;
         this.broadcasts = broadcasts;
         this.metrics = metrics;
-        this.log = log;
         this.configuredPort = port;
         NetServerOptions o = new NetServerOptions().setHost(host).setPort(port).setTcpNoDelay(true)
                 .setIdleTimeout((int) idleTimeout.toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
@@ -131,7 +130,7 @@ public final class RtmpServer implements AutoCloseable {
                     } else if (System.nanoTime() - pausedAt > Broadcasts.STUCK.toNanos()) {
                         vertx.cancelTimer(id);
                         metrics.rejected("rtmp", "overloaded");
-                        log.accept("RTMP publisher " + remote + " cut off: FFmpeg took nothing for " + Broadcasts.STUCK.toSeconds() + " s");
+                        LOG.warn("RTMP publisher " + remote + " cut off: FFmpeg took nothing for " + Broadcasts.STUCK.toSeconds() + " s");
                         closing = true;
                         socket.close();
                     }
@@ -141,7 +140,7 @@ public final class RtmpServer implements AutoCloseable {
 
         void fail(String why) {
             metrics.rejected("rtmp", "protocol-error");
-            log.accept("RTMP connection from " + remote + " closed: " + why);
+            LOG.info("RTMP connection from " + remote + " closed: " + why);
             closing = true;
             socket.close();
         }

@@ -12,7 +12,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
+import org.jboss.logging.Logger;
 
 /**
  * An SRT listener on libsrt itself (FFmpeg's takes one caller and hides its streamid). libsrt calls
@@ -25,7 +25,7 @@ public final class SrtServer implements AutoCloseable {
     private final LibSrt srt;
     private final Broadcasts broadcasts;
     private final IngestMetrics metrics;
-    private final Consumer<String> log;
+    private static final Logger LOG = Logger.getLogger(SrtServer.class);
     private final Map<String, String> passphrases;
     private final Map<Integer, ChannelRecord> admitted = new ConcurrentHashMap<>();
     private final Map<Integer, String> peers = new ConcurrentHashMap<>();
@@ -35,11 +35,10 @@ public final class SrtServer implements AutoCloseable {
     private volatile boolean running = true;
     private final Thread acceptor;
 
-    private SrtServer(LibSrt srt, Broadcasts broadcasts, IngestMetrics metrics, Consumer<String> log, Map<String, String> passphrases, String host, int port, int latencyMillis) {
+    private SrtServer(LibSrt srt, Broadcasts broadcasts, IngestMetrics metrics, Map<String, String> passphrases, String host, int port, int latencyMillis) {
         this.srt = srt;
         this.broadcasts = broadcasts;
         this.metrics = metrics;
-        this.log = log;
         this.passphrases = passphrases;
         srt.srt_startup();
         listener = srt.srt_create_socket();
@@ -63,15 +62,15 @@ public final class SrtServer implements AutoCloseable {
     }
 
     /** The listener, or empty (with one log line saying why) when libsrt is not installed. */
-    public static Optional<SrtServer> start(String library, Broadcasts broadcasts, IngestMetrics metrics, Consumer<String> log,
+    public static Optional<SrtServer> start(String library, Broadcasts broadcasts, IngestMetrics metrics,
             Map<String, String> passphrases, String host, int port, int latencyMillis) {
         StringBuilder why = new StringBuilder();
         LibSrt srt = LibSrt.load(library, why);
         if (srt == null) {
-            log.accept("SRT is disabled: libsrt is not installed (Debian: apt-get install libsrt1.5-openssl). Tried " + why);
+            LOG.warn("SRT is disabled: libsrt is not installed (Debian: apt-get install libsrt1.5-openssl). Tried " + why);
             return Optional.empty();
         }
-        return Optional.of(new SrtServer(srt, broadcasts, metrics, log, passphrases, host, port, latencyMillis));
+        return Optional.of(new SrtServer(srt, broadcasts, metrics, passphrases, host, port, latencyMillis));
     }
 
     public int port() {
@@ -111,13 +110,13 @@ public final class SrtServer implements AutoCloseable {
             Optional<StreamId> id = StreamId.parse(streamId);
             if (id.isEmpty()) {
                 metrics.rejected("srt", "no-stream-key");
-                log.accept("SRT caller " + remote + " refused: no stream key in its streamid (use #!::r=live/KEY,m=publish)");
+                LOG.warn("SRT caller " + remote + " refused: no stream key in its streamid (use #!::r=live/KEY,m=publish)");
                 srt.srt_setrejectreason(socket, LibSrt.REJECT_NOT_FOUND);
                 return -1;
             }
             if (!id.get().publishing()) {
                 metrics.rejected("srt", "not-a-publisher");
-                log.accept("SRT caller " + remote + " refused: mode " + id.get().mode() + "; this port takes publishers (m=publish)");
+                LOG.warn("SRT caller " + remote + " refused: mode " + id.get().mode() + "; this port takes publishers (m=publish)");
                 srt.srt_setrejectreason(socket, LibSrt.REJECT_FORBIDDEN);
                 return -1;
             }
@@ -130,7 +129,7 @@ public final class SrtServer implements AutoCloseable {
             if (pass != null && !pass.isEmpty()) {
                 byte[] p = pass.getBytes(StandardCharsets.UTF_8);
                 if (srt.srt_setsockflag(socket, LibSrt.SRTO_PASSPHRASE, p, p.length) == LibSrt.SRT_ERROR) {
-                    log.accept("SRT: the passphrase configured for channel " + channel.get().channelId() + " is unusable (10 to 79 characters): "
+                    LOG.error("SRT: the passphrase configured for channel " + channel.get().channelId() + " is unusable (10 to 79 characters): "
                             + srt.srt_getlasterror_str());
                     srt.srt_setrejectreason(socket, LibSrt.REJECT_FORBIDDEN);
                     return -1;
@@ -140,7 +139,7 @@ public final class SrtServer implements AutoCloseable {
             peers.put(socket, remote);
             return 0;
         } catch (RuntimeException e) {
-            log.accept("SRT caller " + remote + " refused: " + e);
+            LOG.warn("SRT caller " + remote + " refused: " + e);
             return -1;
         }
     }
@@ -150,7 +149,7 @@ public final class SrtServer implements AutoCloseable {
             int s = srt.srt_accept(listener, new byte[128], new IntByReference(128));
             if (s == LibSrt.SRT_ERROR) {
                 if (running) {
-                    log.accept("SRT accept failed: " + srt.srt_getlasterror_str());
+                    LOG.error("SRT accept failed: " + srt.srt_getlasterror_str());
                     try {
                         Thread.sleep(100);
                     } catch (InterruptedException e) {
@@ -191,7 +190,7 @@ public final class SrtServer implements AutoCloseable {
                     }
                     publisher.feed(Arrays.copyOf(buf, n));
                     if (publisher.overloaded() && !waitUntilDrained(publisher)) {
-                        log.accept("SRT publisher " + remote + " on channel " + channel.channelId() + " cut off: FFmpeg took nothing for "
+                        LOG.warn("SRT publisher " + remote + " on channel " + channel.channelId() + " cut off: FFmpeg took nothing for "
                                 + Broadcasts.STUCK.toSeconds() + " s");
                         metrics.rejected("srt", "overloaded");
                         break;

@@ -9,6 +9,7 @@ import io.seedcast.pipeline.Chunk;
 import io.seedcast.pipeline.ChunkBatch;
 import io.seedcast.ppspp.Bytes;
 import java.time.Duration;
+import io.seedcast.testing.LogCapture;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -58,7 +59,7 @@ class ChunkProducerTest {
     void fullBatchesGoAtOnceAndAPartialOneAfterTheFlushInterval() throws Exception {
         MockProducer<String, byte[]> mock = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
         IngestMetrics metrics = new IngestMetrics(new SimpleMeterRegistry());
-        try (ChunkProducer p = new ChunkProducer(mock, Duration.ofMillis(20), Duration.ofSeconds(30), metrics, s -> { })) {
+        try (ChunkProducer p = new ChunkProducer(mock, Duration.ofMillis(20), Duration.ofSeconds(30), metrics)) {
             Stream s = new Stream();
             for (int i = 0; i < 9; i++) {
                 p.add(s, chunk(i));
@@ -78,8 +79,7 @@ class ChunkProducerTest {
     void kafkaNotAcknowledgingDisconnectsAfterTheLimitAndLosesNothing() throws Exception {
         MockProducer<String, byte[]> mock = new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
         IngestMetrics metrics = new IngestMetrics(new SimpleMeterRegistry());
-        List<String> log = new CopyOnWriteArrayList<>();
-        try (ChunkProducer p = new ChunkProducer(mock, Duration.ofMillis(20), Duration.ofMillis(300), metrics, log::add)) {
+        try (ChunkProducer p = new ChunkProducer(mock, Duration.ofMillis(20), Duration.ofMillis(300), metrics)) {
             Stream s = new Stream();
             for (int i = 0; i < 8; i++) {
                 p.add(s, chunk(i));
@@ -102,15 +102,15 @@ class ChunkProducerTest {
     @Test
     void aRefusedBatchIsReportedLoudly() throws Exception {
         MockProducer<String, byte[]> mock = new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
-        List<String> log = new CopyOnWriteArrayList<>();
-        try (ChunkProducer p = new ChunkProducer(mock, Duration.ofMillis(20), Duration.ofSeconds(30), new IngestMetrics(new SimpleMeterRegistry()), log::add)) {
+        try (LogCapture log = new LogCapture(); ChunkProducer p = new ChunkProducer(mock, Duration.ofMillis(20), Duration.ofSeconds(30),
+                new IngestMetrics(new SimpleMeterRegistry()))) {
             Stream s = new Stream();
             for (int i = 0; i < 4; i++) {
                 p.add(s, chunk(i));
             }
             mock.errorNext(new org.apache.kafka.common.errors.TimeoutException("delivery timed out"));
             assertEquals(1, s.stalls.size());
-            assertTrue(log.getFirst().contains("refused 4 chunks of broadcast ch-1 (0..3)"), log.getFirst());
+            assertTrue(log.contains("ChunkProducer: Kafka refused 4 chunks of broadcast ch-1 (0..3)"), log.toString());
         }
     }
 }

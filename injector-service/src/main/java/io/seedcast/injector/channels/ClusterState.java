@@ -13,13 +13,13 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
 
 /**
  * The injector's view of the cluster, kept in Kafka's compacted topics so that replicas are
@@ -31,7 +31,7 @@ public final class ClusterState implements AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
     private final TopicFollower follower;
-    private final Consumer<String> log;
+    private static final Logger LOG = Logger.getLogger(ClusterState.class);
     private final Map<String, ChannelRecord> channels = new ConcurrentHashMap<>();
     private final Map<String, SwarmRecord> swarms = new ConcurrentHashMap<>();
     /** swarm digest → signed chunks seen lately, for bitrate and chunks/s. */
@@ -69,8 +69,7 @@ public final class ClusterState implements AutoCloseable {
         return r == null ? new double[] {0, 0} : r.perSecond(System.currentTimeMillis());
     }
 
-    public ClusterState(String bootstrap, Consumer<String> log) {
-        this.log = log;
+    public ClusterState(String bootstrap) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -80,7 +79,7 @@ public final class ClusterState implements AutoCloseable {
         producer = new KafkaProducer<>(p);
         // Channels and swarms whole (compacted), signed chunks from now on (only for the live rates).
         follower = new TopicFollower("seedcast-injector-state", bootstrap, List.of(Topics.CHANNELS, Topics.SWARMS),
-                List.of(Topics.SIGNED), this::apply, () -> log.accept("cluster state loaded: " + channels.size() + " channels, "
+                List.of(Topics.SIGNED), this::apply, () -> LOG.info("cluster state loaded: " + channels.size() + " channels, "
                         + swarms.size() + " swarms"));
     }
 
@@ -99,7 +98,7 @@ public final class ClusterState implements AutoCloseable {
                 swarms.put(s.key(), s);
             }
         } catch (MalformedRecordException e) {
-            log.accept("ignoring an unreadable record on " + r.topic() + ": " + e.getMessage());
+            LOG.warn("ignoring an unreadable record on " + r.topic() + ": " + e.getMessage());
         }
     }
 

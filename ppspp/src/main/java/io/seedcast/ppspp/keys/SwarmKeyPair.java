@@ -81,6 +81,18 @@ public final class SwarmKeyPair {
         } catch (IllegalArgumentException x) {
             throw new InvalidKeyFileException("the PEM block is not valid base64: " + x.getMessage());
         }
+        try {
+            return fromPkcs8(der, algorithm);
+        } finally {
+            java.util.Arrays.fill(der, (byte) 0);
+        }
+    }
+
+    /**
+     * Reads a DER-encoded PKCS #8 private key for {@code algorithm}, as {@link #pkcs8()} writes it; the caller may wipe
+     * {@code der} afterwards. Throws {@link InvalidKeyFileException} saying what is wrong.
+     */
+    public static SwarmKeyPair fromPkcs8(byte[] der, SignatureAlgorithm algorithm) {
         PrivateKey key;
         try {
             // getPrivateKey consults converters a BouncyCastleProvider instance registers: make sure one exists.
@@ -128,10 +140,20 @@ public final class SwarmKeyPair {
         };
     }
 
-    /** The private key as PKCS #8 PEM: for a key file of the operator's, or to wrap under a master key. */
+    /** The private key as PKCS #8 PEM: for a key file of the operator's. */
     public String toPem() {
-        String b64 = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(privateKey.getEncoded());
-        return PEM_BEGIN + "\n" + b64 + "\n" + PEM_END + "\n";
+        byte[] der = pkcs8();
+        try {
+            String b64 = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
+            return PEM_BEGIN + "\n" + b64 + "\n" + PEM_END + "\n";
+        } finally {
+            java.util.Arrays.fill(der, (byte) 0);
+        }
+    }
+
+    /** The private key as DER-encoded PKCS #8, a fresh array the caller wipes when done (to wrap under a master key). */
+    public byte[] pkcs8() {
+        return privateKey.getEncoded();
     }
 
     public SignatureAlgorithm algorithm() {

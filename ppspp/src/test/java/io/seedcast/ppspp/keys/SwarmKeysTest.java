@@ -53,6 +53,19 @@ class SwarmKeysTest {
         assertFalse(back.toString().contains(pem.substring(30, 60)), "the private key never shows in toString");
     }
 
+    @ParameterizedTest
+    @EnumSource(SignatureAlgorithm.class)
+    void pkcs8BytesRoundTripKeepsTheSwarmAndCanBeWiped(SignatureAlgorithm a) {
+        SwarmKeyPair original = key(a);
+        byte[] der = original.pkcs8();
+        SwarmKeyPair back = SwarmKeyPair.fromPkcs8(der, a);
+        java.util.Arrays.fill(der, (byte) 0);
+        assertEquals(original.swarmId(), back.swarmId());
+        byte[] msg = "chunk".getBytes(StandardCharsets.US_ASCII);
+        assertTrue(original.swarmId().verify(back.sign(msg), msg), "the key still signs after the caller wiped its copy");
+        assertThrows(InvalidKeyFileException.class, () -> SwarmKeyPair.fromPkcs8(new byte[] {1, 2, 3}, a));
+    }
+
     @Test
     void rsaDnskeyHoldsExponentThenModulus() {
         SwarmId id = key(SignatureAlgorithm.RSASHA256).swarmId();

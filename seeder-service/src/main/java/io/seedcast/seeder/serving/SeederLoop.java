@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.jboss.logging.Logger;
 
 /**
  * A seeder replica's reader: every swarm record, and the signed chunks of the swarms it serves,
@@ -34,7 +35,7 @@ public final class SeederLoop implements Runnable, AutoCloseable {
 
     private final SeederSettings settings;
     private final PeerEngine engine;
-    private final Consumer<String> log;
+    private static final Logger LOG = Logger.getLogger(SeederLoop.class);
     private volatile boolean running = true;
     private volatile boolean ready;
     private volatile TopicFollower follower;
@@ -52,10 +53,9 @@ public final class SeederLoop implements Runnable, AutoCloseable {
     /** The newest ingest time of a chunk read, microseconds since the epoch: the live edge as Kafka has it. */
     public final AtomicLong newestIngestMicros = new AtomicLong();
 
-    public SeederLoop(SeederSettings settings, PeerEngine engine, Consumer<String> log) {
+    public SeederLoop(SeederSettings settings, PeerEngine engine) {
         this.settings = settings;
         this.engine = engine;
-        this.log = log;
     }
 
     public boolean isReady() {
@@ -84,7 +84,7 @@ public final class SeederLoop implements Runnable, AutoCloseable {
         TopicFollower follower = new TopicFollower("seedcast-seeder-kafka", settings.bootstrapServers(), List.of(Topics.SWARMS),
                 List.of(Topics.SIGNED), settings.window(), this::onPoll, () -> {
                     ready = true;
-                    log.accept("caught up: serving " + relays.size() + " swarm(s)");
+                    LOG.info("caught up: serving " + relays.size() + " swarm(s)");
                 });
         this.follower = follower;
         try {
@@ -123,7 +123,7 @@ public final class SeederLoop implements Runnable, AutoCloseable {
             s = SwarmRecord.decode(r.value());
         } catch (MalformedRecordException e) {
             undecodable.incrementAndGet();
-            log.accept("unreadable swarm record " + r.key() + ": " + e.getMessage());
+            LOG.warn("unreadable swarm record " + r.key() + ": " + e.getMessage());
             return;
         }
         String key = s.key();
@@ -136,9 +136,9 @@ public final class SeederLoop implements Runnable, AutoCloseable {
                 if (!relays.containsKey(key)) {
                     try {
                         relays.put(key, engine.addRelay(SwarmId.decode(s.swarmId()), s.parameters()));
-                        log.accept("serving swarm " + key + " of channel " + s.channelId() + " (" + s.parameters().integrity() + ")");
+                        LOG.info("serving swarm " + key + " of channel " + s.channelId() + " (" + s.parameters().integrity() + ")");
                     } catch (InvalidSwarmIdException e) {
-                        log.accept("swarm record " + key + " holds no usable swarm ID: " + e.getMessage());
+                        LOG.warn("swarm record " + key + " holds no usable swarm ID: " + e.getMessage());
                         return;
                     }
                 }
@@ -153,7 +153,7 @@ public final class SeederLoop implements Runnable, AutoCloseable {
                 LiveSwarm relay = relays.remove(key);
                 if (relay != null) {
                     relay.leave();
-                    log.accept("swarm " + key + " revoked: no longer served");
+                    LOG.info("swarm " + key + " revoked: no longer served");
                 }
             }
         }
@@ -165,7 +165,7 @@ public final class SeederLoop implements Runnable, AutoCloseable {
             b = SignedBatch.decode(r.value());
         } catch (MalformedRecordException e) {
             undecodable.incrementAndGet();
-            log.accept("unreadable signed batch at " + r.topic() + "/" + r.partition() + "@" + r.offset() + ": " + e.getMessage());
+            LOG.warn("unreadable signed batch at " + r.topic() + "/" + r.partition() + "@" + r.offset() + ": " + e.getMessage());
             return;
         }
         String key = b.key();
@@ -194,7 +194,7 @@ public final class SeederLoop implements Runnable, AutoCloseable {
         }
         Consumer<String> refusal = m -> {
             refused.incrementAndGet();
-            log.accept("refusing to serve: " + m);
+            LOG.error("refusing to serve: " + m);
         };
         b.chunks().forEach(c -> newestIngestMicros.accumulateAndGet(c.ingestMicros(), Math::max));
         if (relay.parameters().integrity() == IntegrityMethod.UNIFIED_MERKLE_TREE) {
@@ -224,7 +224,7 @@ public final class SeederLoop implements Runnable, AutoCloseable {
             LiveSwarm relay = relays.remove(e.getKey());
             if (relay != null) {
                 relay.leave();
-                log.accept("swarm " + e.getKey() + " is over and its window has passed: forgotten");
+                LOG.info("swarm " + e.getKey() + " is over and its window has passed: forgotten");
             }
             records.remove(e.getKey());
             return true;

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
+import org.jboss.logging.Logger;
 
 /**
  * Keeps this seeder registered with the injector's PPSP-TP tracker (RFC 7846): CONNECT with JOIN as
@@ -21,17 +21,16 @@ public final class TrackerRegistration implements Runnable, AutoCloseable {
     private final InetSocketAddress advertised;
     private final SeederLoop loop;
     private final Duration interval;
-    private final Consumer<String> log;
+    private static final Logger LOG = Logger.getLogger(TrackerRegistration.class);
     private final Set<String> registered = new HashSet<>();
     private volatile boolean running = true;
     private final Thread thread;
 
-    public TrackerRegistration(TrackerClient client, InetSocketAddress advertised, SeederLoop loop, Duration interval, Consumer<String> log) {
+    public TrackerRegistration(TrackerClient client, InetSocketAddress advertised, SeederLoop loop, Duration interval) {
         this.client = client;
         this.advertised = advertised;
         this.loop = loop;
         this.interval = interval;
-        this.log = log;
         this.thread = new Thread(this, "seedcast-tracker-registration");
         thread.setDaemon(true);
     }
@@ -74,7 +73,7 @@ public final class TrackerRegistration implements Runnable, AutoCloseable {
                     lastReport = now;
                 }
                 if (failing) {
-                    log.accept("tracker reachable again; registered for " + registered.size() + " swarm(s)");
+                    LOG.info("tracker reachable again; registered for " + registered.size() + " swarm(s)");
                     failing = false;
                 }
             } catch (InterruptedException e) {
@@ -84,7 +83,7 @@ public final class TrackerRegistration implements Runnable, AutoCloseable {
                     return;
                 }
                 if (!failing) {
-                    log.accept("cannot register with the tracker (will keep trying): " + e.getMessage());
+                    LOG.warn("cannot register with the tracker (will keep trying): " + e.getMessage());
                     failing = true;
                 }
                 // An expired registration is re-made from scratch.
@@ -115,7 +114,7 @@ public final class TrackerRegistration implements Runnable, AutoCloseable {
                 registered.clear();
             }
         } catch (Exception e) {
-            log.accept("could not leave the tracker cleanly: " + e.getMessage());
+            LOG.warn("could not leave the tracker cleanly: " + e.getMessage());
         }
     }
 }

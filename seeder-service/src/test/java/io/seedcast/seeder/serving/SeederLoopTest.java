@@ -17,22 +17,18 @@ import io.seedcast.ppspp.keys.SignatureAlgorithm;
 import io.seedcast.ppspp.keys.SwarmKeyPair;
 import io.seedcast.ppspp.live.LiveTree;
 import io.seedcast.ppspp.live.Profile;
-import io.seedcast.ppspp.live.SignedMunro;
 import io.seedcast.ppspp.live.SwarmParameters;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import io.seedcast.testing.LogCapture;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +41,7 @@ class SeederLoopTest {
     EmbeddedKafka kafka;
     KafkaProducer<String, byte[]> producer;
     final List<AutoCloseable> closeables = new ArrayList<>();
-    final List<String> logs = new CopyOnWriteArrayList<>();
+    final LogCapture logs = new LogCapture();
     final SwarmParameters params = SwarmParameters.defaults(Profile.RFC7574).withChunksPerSignature(8).withAlgorithm(SignatureAlgorithm.ED25519);
     final SwarmKeyPair key = SwarmKeyPair.generate(SignatureAlgorithm.ED25519);
     volatile boolean publishing = true;
@@ -66,6 +62,7 @@ class SeederLoopTest {
         }
         producer.close();
         kafka.close();
+        logs.close();
     }
 
     static byte[] chunk(long n) {
@@ -123,7 +120,7 @@ class SeederLoopTest {
 
     Seeder seeder() throws Exception {
         PeerEngine engine = PeerEngine.start(EngineConfig.source(ANY));
-        SeederLoop loop = new SeederLoop(new SeederSettings(kafka.bootstrap(), Duration.ofSeconds(30), 1, 0, Duration.ofMillis(20)), engine, logs::add);
+        SeederLoop loop = new SeederLoop(new SeederSettings(kafka.bootstrap(), Duration.ofSeconds(30), 1, 0, Duration.ofMillis(20)), engine);
         Thread t = new Thread(loop, "seeder");
         t.setDaemon(true);
         t.start();
@@ -218,7 +215,7 @@ class SeederLoopTest {
         startSigning();
         assertTrue(await(() -> published > 300, 10_000));
         assertTrue(await(() -> a.loop().refused.get() == 1, 5000), "refused " + a.loop().refused);
-        assertTrue(logs.stream().anyMatch(l -> l.contains("refusing to serve") && l.contains("do not hash to the signed munro hash")), logs.toString());
+        assertTrue(logs.lines().stream().anyMatch(l -> l.contains("refusing to serve") && l.contains("do not hash to the signed munro hash")), logs.toString());
         assertTrue(a.relay().chunksHeld() > 250);
     }
 
@@ -238,7 +235,7 @@ class SeederLoopTest {
         Seeder a = seeder();
         InetSocketAddress advertised = new InetSocketAddress("203.0.113.7", 7758);
         TrackerRegistration registration = new TrackerRegistration(new io.seedcast.tracker.TrackerClient(uri, "seeder-a"), advertised, a.loop(),
-                Duration.ofSeconds(30), logs::add);
+                Duration.ofSeconds(30));
         registration.start();
         startSigning();
         String swarm = key.swarmId().hex();

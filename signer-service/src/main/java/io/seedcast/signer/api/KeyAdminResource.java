@@ -1,8 +1,5 @@
 package io.seedcast.signer.api;
 
-import io.seedcast.pipeline.MalformedRecordException;
-import io.seedcast.pipeline.SwarmKeyRecord;
-import io.seedcast.pipeline.Topics;
 import io.seedcast.signer.SignerService;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -79,14 +76,6 @@ public class KeyAdminResource {
     }
 
     private Map<String, Long> usage() {
-        Map<String, Long> usage = new TreeMap<>();
-        for (byte[] v : service.loop().readCompacted(Topics.SWARM_KEYS).values()) {
-            try {
-                usage.merge(SwarmKeyRecord.decode(v).masterKeyId(), 1L, Long::sum);
-            } catch (MalformedRecordException ignored) {
-                // An unreadable key record wraps nothing usable.
-            }
-        }
-        return usage;
+        return service.loop().keyUsage();
     }
 }

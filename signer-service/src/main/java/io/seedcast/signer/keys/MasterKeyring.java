@@ -14,10 +14,10 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.jboss.logging.Logger;
 
 /**
  * The master keys that wrap swarm keys: versioned files in one directory (a mounted Kubernetes
@@ -32,7 +32,7 @@ public final class MasterKeyring {
     private static final int NONCE = 12;
 
     private final Path dir;
-    private final Consumer<String> log;
+    private static final Logger LOG = Logger.getLogger(MasterKeyring.class);
     private final SecureRandom random = new SecureRandom();
     private volatile Snapshot snapshot;
     private String fingerprint = "";
@@ -40,9 +40,8 @@ public final class MasterKeyring {
     record Snapshot(Map<String, byte[]> keys, String active) {
     }
 
-    public MasterKeyring(Path dir, Consumer<String> log) throws InvalidKeyringException {
+    public MasterKeyring(Path dir) throws InvalidKeyringException {
         this.dir = dir;
-        this.log = log;
         this.snapshot = load();
         this.fingerprint = fingerprint();
     }
@@ -58,11 +57,11 @@ public final class MasterKeyring {
             Snapshot s = load();
             String before = snapshot.active();
             snapshot = s;
-            log.accept("master keyring reloaded: versions " + s.keys().keySet() + ", active " + s.active()
-                    + (before.equals(s.active()) ? "" : " (was " + before + ")"));
+            LOG.infof("master keyring reloaded: versions %s, active %s%s", s.keys().keySet(), s.active(),
+                    before.equals(s.active()) ? "" : " (was " + before + ")");
             return true;
         } catch (InvalidKeyringException e) {
-            log.accept("master keyring in " + dir + " is not usable, keeping the previous one: " + e.getMessage());
+            LOG.errorf("master keyring in %s is not usable, keeping the previous one: %s", dir, e.getMessage());
             return false;
         }
     }

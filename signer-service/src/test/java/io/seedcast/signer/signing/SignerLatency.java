@@ -45,7 +45,7 @@ public final class SignerLatency {
             Files.writeString(keys.resolve("k1"), Base64.getEncoder().encodeToString(k));
             Files.writeString(keys.resolve("active"), "k1");
             SignerLoop loop = new SignerLoop(new SignerSettings(kafka.bootstrap(), "seedcast-signer", "bench", Duration.ofMillis(5),
-                    Duration.ofSeconds(10)), new MasterKeyring(keys, m -> { }), Clock.systemUTC(), new SignerMetrics(), m -> { });
+                    Duration.ofSeconds(10)), new MasterKeyring(keys), Clock.systemUTC(), new SignerMetrics());
             Thread t = new Thread(loop);
             t.setDaemon(true);
             t.start();

@@ -28,6 +28,7 @@ import io.seedcast.ppspp.live.SwarmParameters;
 import io.seedcast.ppspp.wire.Integrity;
 import io.seedcast.ppspp.wire.SignedIntegrity;
 import io.seedcast.signer.keys.MasterKeyring;
+import io.seedcast.testing.LogCapture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,16 +43,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,15 +60,11 @@ class SignerLoopTest {
     EmbeddedKafka kafka;
     KafkaProducer<String, byte[]> producer;
     final List<SignerLoop> loops = new ArrayList<>();
-    final List<String> logs = java.util.Collections.synchronizedList(new ArrayList<>());
-
-    void log(String m) {
-        logs.add(m);
-        System.out.println("[signer] " + m);
-    }
+    LogCapture logs;
 
     @BeforeEach
     void start() throws Exception {
+        logs = new LogCapture();
         kafka = new EmbeddedKafka();
         producer = kafka.producer();
         writeMasterKey("k1");
@@ -86,19 +77,7 @@ class SignerLoopTest {
         Thread.sleep(300);
         producer.close();
         kafka.close();
-    }
-
-    boolean awaitLog(String text, long millis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + millis;
-        while (System.currentTimeMillis() < deadline) {
-            synchronized (logs) {
-                if (logs.stream().anyMatch(l -> l.contains(text))) {
-                    return true;
-                }
-            }
-            Thread.sleep(20);
-        }
-        return false;
+        logs.close();
     }
 
     void writeMasterKey(String id) throws Exception {
@@ -108,9 +87,25 @@ class SignerLoopTest {
     }
 
     SignerLoop startLoop(String transactionalId) throws Exception {
-        MasterKeyring ring = new MasterKeyring(keys, this::log);
-        SignerLoop loop = new SignerLoop(new SignerSettings(kafka.bootstrap(), "seedcast-signer", transactionalId, Duration.ofMillis(50),
-                Duration.ofSeconds(10)), ring, Clock.systemUTC(), new SignerMetrics(), this::log);
+        return startLoop(transactionalId, null);
+    }
+
+    /** A signer replica; with {@code dying}, one whose process dies when its producer says so. */
+    SignerLoop startLoop(String transactionalId, DyingProducer dying) throws Exception {
+        MasterKeyring ring = new MasterKeyring(keys);
+        SignerSettings settings = new SignerSettings(kafka.bootstrap(), "seedcast-signer", transactionalId, Duration.ofMillis(50), Duration.ofSeconds(10));
+        SignerLoop loop = dying == null ? new SignerLoop(settings, ring, Clock.systemUTC(), new SignerMetrics())
+                : new SignerLoop(settings, ring, Clock.systemUTC(), new SignerMetrics(), new SignerLoop.Clients() {
+                    @Override
+                    public org.apache.kafka.clients.producer.Producer<String, byte[]> producer(Properties p) {
+                        return dying.open(p);
+                    }
+
+                    @Override
+                    public org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer(Properties p) {
+                        return new KafkaConsumer<>(p);
+                    }
+                });
         loops.add(loop);
         Thread t = new Thread(loop, "signer-" + transactionalId);
         t.setDaemon(true);
@@ -247,11 +242,12 @@ class SignerLoopTest {
     @Test
     void aSignerKilledMidBroadcastIsReplacedWithoutGapOrSecondSignature() throws Exception {
         channel("live", SwarmParameters.defaults(Profile.RFC7574));
-        SignerLoop first = startLoop("signer-0");
+        DyingProducer dying = new DyingProducer();
+        startLoop("signer-0", dying);
         publish("live", "b1", 0, 200, false);
         Thread.sleep(1500);
-        // It dies inside its next transaction, after having produced part of it.
-        first.crashAfterRecords = 3;
+        // It dies inside its next transaction, after having produced part of it, its transaction left open.
+        dying.dieAfterSends(2);
         publish("live", "b1", 200, 300, false);
         Thread.sleep(1000);
         startLoop("signer-0"); // the same replica, restarted: its transactional id fences the dead one
@@ -273,7 +269,7 @@ class SignerLoopTest {
         writeMasterKey("k2");
         Files.writeString(keys.resolve("active"), "k2");
         // The signer notices a new keyring within one poll: the operator's `helm upgrade`, no restart.
-        assertTrue(awaitLog("active k2", 5000), logs.toString());
+        assertTrue(logs.await("active k2", 5000), logs.toString());
         publish("live", "b2", 0, 64, false);
         Thread.sleep(1500);
         Map<String, String> under = new HashMap<>();
@@ -352,5 +348,45 @@ class SignerLoopTest {
         assertTrue(reasons.get(0).contains("version byte 7"), reasons.get(0));
         assertTrue(reasons.get(1).contains("truncated"), reasons.get(1));
         assertTrue(reasons.get(2).contains("unknown channel 'nobody'"), reasons.get(2));
+    }
+
+    /**
+     * A signer process's death as Kafka sees it: after a given number of further sends the loop's thread dies with an
+     * Error, and the producer is left as a killed process leaves it, its transaction open (close does nothing).
+     */
+    static final class DyingProducer {
+        private volatile int sendsLeft = -1;
+        private volatile boolean dead;
+
+        void dieAfterSends(int n) {
+            sendsLeft = n;
+        }
+
+        KafkaProducer<String, byte[]> open(Properties p) {
+            return new KafkaProducer<>(p) {
+                @Override
+                public java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send(ProducerRecord<String, byte[]> r,
+                        org.apache.kafka.clients.producer.Callback callback) {
+                    if (sendsLeft >= 0 && sendsLeft-- == 0) {
+                        dead = true;
+                        throw new ProcessDeath();
+                    }
+                    return super.send(r, callback);
+                }
+
+                @Override
+                public void close() {
+                    if (!dead) {
+                        super.close();
+                    }
+                }
+            };
+        }
+    }
+
+    static final class ProcessDeath extends Error {
+        ProcessDeath() {
+            super("simulated process death", null, false, false);
+        }
     }
 }
