@@ -83,4 +83,37 @@ public final class TsCheck {
 
     private TsCheck() {
     }
+
+    /** Continuity counter errors (ISO/IEC 13818-1 §2.4.3.3): "pid N: expected X got Y at packet P", for payload packets. */
+    public static List<String> continuityErrors(byte[] ts) {
+        List<String> errors = new java.util.ArrayList<>();
+        int[] next = new int[8192];
+        java.util.Arrays.fill(next, -1);
+        for (int p = 0; p + 188 <= ts.length; p += 188) {
+            int pid = (ts[p + 1] & 0x1F) << 8 | (ts[p + 2] & 0xFF);
+            int afc = (ts[p + 3] >> 4) & 3;
+            int cc = ts[p + 3] & 0x0F;
+            if (pid == 0x1FFF || (afc & 1) == 0) {
+                continue;
+            }
+            boolean discontinuity = (afc & 2) != 0 && (ts[p + 4] & 0xFF) > 0 && (ts[p + 5] & 0x80) != 0;
+            if (next[pid] >= 0 && cc != next[pid] && !discontinuity) {
+                errors.add("pid " + pid + ": expected " + next[pid] + " got " + cc + " at packet " + p / 188);
+            }
+            next[pid] = (cc + 1) & 0x0F;
+        }
+        return errors;
+    }
+
+    /** The packets (by number) that carry discontinuity_indicator. */
+    public static List<Integer> discontinuityPackets(byte[] ts) {
+        List<Integer> out = new java.util.ArrayList<>();
+        for (int p = 0; p + 188 <= ts.length; p += 188) {
+            int afc = (ts[p + 3] >> 4) & 3;
+            if ((afc & 2) != 0 && (ts[p + 4] & 0xFF) > 0 && (ts[p + 5] & 0x80) != 0) {
+                out.add(p / 188);
+            }
+        }
+        return out;
+    }
 }

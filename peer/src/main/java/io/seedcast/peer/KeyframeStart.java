@@ -13,8 +13,8 @@ import java.io.OutputStream;
 // ISO/IEC 13818-1 §2.4.3.2-§2.4.3.5 (packet header, adaptation field), §2.4.4.3 (PAT), §2.4.4.8 (PMT)
 final class KeyframeStart {
 
-    static final int PACKET = 188;
-    static final int SYNC = 0x47;
+    static final int PACKET = TsPacket.SIZE;
+    static final int SYNC = TsPacket.SYNC;
     /** Sync bytes in a row that make a stream TS (random bytes: about one chance in 4·10^9 per offset). */
     static final int SYNC_RUN = 5;
     /** How much is looked at before deciding whether the stream is TS at all. */
@@ -33,8 +33,7 @@ final class KeyframeStart {
     /** Packets since the latest PAT, while waiting for a keyframe. */
     private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
     private boolean pendingHasPat;
-    private int pmtPid = -1;
-    private int videoPid = -1;
+    private final TsPacket.Program program = new TsPacket.Program();
     private long skipped;
     private long written;
     private long holes;
@@ -148,30 +147,18 @@ final class KeyframeStart {
     }
 
     private void packet(byte[] b, int off) throws IOException {
-        int pid = (b[off + 1] & 0x1F) << 8 | b[off + 2] & 0xFF;
-        boolean unitStart = (b[off + 1] & 0x40) != 0;
-        int afc = (b[off + 3] >> 4) & 0x3;
-        boolean hasAdaptation = afc == 2 || afc == 3;
-        int adaptationLength = hasAdaptation ? b[off + 4] & 0xFF : 0;
-        int payload = off + 4 + (hasAdaptation ? 1 + adaptationLength : 0);
-        if (unitStart && (afc == 1 || afc == 3) && payload < off + PACKET) {
-            if (pid == 0) {
-                parsePat(b, payload, off + PACKET);
-            } else if (pid == pmtPid) {
-                parsePmt(b, payload, off + PACKET);
-            }
-        }
+        program.see(b, off);
         if (started) {
             emit(b, off, PACKET);
             return;
         }
-        if (pid == 0 && unitStart) {
+        int pid = TsPacket.pid(b, off);
+        if (pid == 0 && TsPacket.unitStart(b, off)) {
             skipped += pending.size();
             pending.reset();
             pendingHasPat = true;
         }
-        boolean randomAccess = hasAdaptation && adaptationLength > 0 && (b[off + 5] & 0x40) != 0;
-        if (pendingHasPat && pid == videoPid && videoPid >= 0 && randomAccess) {
+        if (pendingHasPat && pid == program.videoPid && program.videoPid >= 0 && TsPacket.randomAccess(b, off)) {
             started = true;
             byte[] first = java.util.Arrays.copyOfRange(b, off, off + PACKET);
             if (afterHole) {
@@ -194,42 +181,6 @@ final class KeyframeStart {
             }
         } else {
             skipped += PACKET;
-        }
-    }
-
-    private void parsePat(byte[] b, int p, int end) {
-        p += 1 + (b[p] & 0xFF); // pointer_field
-        if (p + 8 > end) {
-            return;
-        }
-        int sectionLength = (b[p + 1] & 0x0F) << 8 | b[p + 2] & 0xFF;
-        int last = Math.min(end, p + 3 + sectionLength - 4);
-        for (int q = p + 8; q + 4 <= last; q += 4) {
-            int program = (b[q] & 0xFF) << 8 | b[q + 1] & 0xFF;
-            if (program != 0) {
-                pmtPid = (b[q + 2] & 0x1F) << 8 | b[q + 3] & 0xFF;
-                return;
-            }
-        }
-    }
-
-    private void parsePmt(byte[] b, int p, int end) {
-        p += 1 + (b[p] & 0xFF);
-        if (p + 12 > end) {
-            return;
-        }
-        int sectionLength = (b[p + 1] & 0x0F) << 8 | b[p + 2] & 0xFF;
-        int programInfo = (b[p + 10] & 0x0F) << 8 | b[p + 11] & 0xFF;
-        int last = Math.min(end, p + 3 + sectionLength - 4);
-        for (int q = p + 12 + programInfo; q + 5 <= last; ) {
-            int type = b[q] & 0xFF;
-            int pid = (b[q + 1] & 0x1F) << 8 | b[q + 2] & 0xFF;
-            // H.264, H.265, MPEG-2 and MPEG-1 video, MPEG-4 part 2
-            if (type == 0x1B || type == 0x24 || type == 0x02 || type == 0x01 || type == 0x10) {
-                videoPid = pid;
-                return;
-            }
-            q += 5 + ((b[q + 3] & 0x0F) << 8 | b[q + 4] & 0xFF);
         }
     }
 

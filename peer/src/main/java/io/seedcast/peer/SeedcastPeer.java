@@ -45,9 +45,10 @@ public final class SeedcastPeer {
                   [--integrity umt|sign-all] [--algorithm ECDSAP256SHA256|ECDSAP384SHA384|ED25519|RSASHA256|RSASHA1]
                   [--hash sha256|sha1] [--key FILE.pem] [--chunk-size 1024] [--chunks-per-signature 32]
                   [--profile rfc7574|libswift] [--swarm-id-out FILE] [--linger SECONDS]
-              seedcast-peer join --metadata URL [--publisher-key HEX] --output FILE|- [--listen HOST:PORT] [--duration SECONDS]
-                  [--tune-in 2.5s]   (start that far behind the live edge, so the output begins at a keyframe at once)
-              seedcast-peer join --swarm HEX --peer HOST:PORT [--peer ...] --output FILE|-
+              seedcast-peer join --metadata URL [--publisher-key HEX] [--output FILE|-] [--http HOST:PORT] [--listen HOST:PORT]
+                  [--duration SECONDS] [--tune-in 2.5s]   (start that far behind the live edge, at a keyframe)
+                  --http serves the verified stream to players: /live.m3u8 (HLS), /live.ts (MPEG-TS), /status (JSON)
+              seedcast-peer join --swarm HEX --peer HOST:PORT [--peer ...] [--output FILE|-] [--http HOST:PORT]
                   [--listen HOST:PORT] [--profile rfc7574|libswift] [--duration SECONDS]
                   [--integrity umt|sign-all] [--hash sha256|sha1] [--chunk-size 1024] [--chunks-per-signature 32]
               seedcast-peer netsim --listen HOST:PORT --target HOST:PORT [--rtt 50ms] [--jitter 5ms] [--loss 2%]
@@ -58,7 +59,7 @@ public final class SeedcastPeer {
 
     static final Set<String> COMMON = Set.of("integrity", "hash", "chunk-size", "chunks-per-signature", "profile", "listen");
     static final Set<String> INJECT = union(COMMON, Set.of("input", "rate-kbps", "algorithm", "key", "swarm-id-out", "linger"));
-    static final Set<String> JOIN = union(COMMON, Set.of("swarm", "peer", "output", "duration", "metadata", "publisher-key", "tune-in"));
+    static final Set<String> JOIN = union(COMMON, Set.of("swarm", "peer", "output", "http", "duration", "metadata", "publisher-key", "tune-in"));
     static final Set<String> NETSIM = Set.of("listen", "target", "rtt", "jitter", "loss", "burst-loss", "burst-length", "duplicate",
             "reorder", "rate-kbps", "queue-kb", "seed", "duration");
 
@@ -133,11 +134,6 @@ public final class SeedcastPeer {
         return p;
     }
 
-    /** A chunk's place in the output: successive swarms (rollovers) are numbered apart, so a switch reads as a splice. */
-    static long outputIndex(int generation, long chunk) {
-        return ((long) generation << 48) + chunk;
-    }
-
     /** The network simulator as a UDP relay, so real processes (ours, or SRT's tools) can be put behind a bad path. */
     private int netsim(Args a) throws IOException, InterruptedException {
         InetSocketAddress listen = Args.address("listen", a.require("listen"));
@@ -208,7 +204,9 @@ public final class SeedcastPeer {
             err.printf("seedcast-peer: live source on %s, %s %s %s, %d-byte chunks%s%n", engine.localAddress(), params.integrity(),
                     params.hash(), params.algorithm(), params.chunkSize(),
                     params.integrity() == IntegrityMethod.UNIFIED_MERKLE_TREE ? ", " + params.chunksPerSignature() + " per signature" : "");
-            Progress progress = new Progress(err, swarm.stats(), true);
+            SwarmStats st = swarm.stats();
+            Progress progress = new Progress(err, st.bytesIn::get, st.bytesOut::get,
+                    (kIn, kOut) -> String.format("served=%d out=%dkbit/s peers=%d", st.chunksServed.get(), kOut, st.peers.get()));
             progress.start();
             long chunks = pump(source, swarm, (int) params.chunkSize(), rateKbps);
             swarm.finish();
@@ -255,202 +253,169 @@ public final class SeedcastPeer {
         for (String p : a.all("peer")) {
             peers.add(Args.address("peer", p));
         }
-        String output = a.require("output");
+        if (!a.has("output") && !a.has("http")) {
+            throw new Args.UsageException("--output FILE|- or --http HOST:PORT is required: where should the stream go?");
+        }
+        String output = a.get("output", null);
         InetSocketAddress listen = Args.address("listen", a.get("listen", "0.0.0.0:0"));
         long duration = a.number("duration", -1, 1, Long.MAX_VALUE / 1000);
         SwarmId swarm;
         SwarmParameters params;
         String tracker = null;
+        List<InetSocketAddress> seeders = new ArrayList<>();
+        String broadcast = null;
+        long firstChunk = -1;
         if (a.has("metadata")) {
             io.seedcast.tracker.SwarmMetadata.Verified v = metadata(a);
             swarm = v.swarm();
             params = v.parameters();
             tracker = v.tracker();
-            for (String s : v.seeders()) {
-                peers.add(Args.address("metadata seeder", s));
-            }
+            seeders.addAll(addresses(v.seeders()));
+            broadcast = v.broadcast();
+            firstChunk = v.firstChunk();
             err.printf("seedcast-peer: verified swarm metadata of channel %s: swarm %s, %s%n", v.channel(), swarm, params.integrity());
         } else {
             swarm = SwarmId.fromHex(a.require("swarm"));
             params = parameters(a, swarm.algorithm());
         }
-        if (peers.isEmpty() && tracker == null) {
+        if (peers.isEmpty() && seeders.isEmpty() && tracker == null) {
             throw new Args.UsageException("--peer HOST:PORT is required (at least one), or --metadata URL");
         }
-        OutputStream sinkStream = output.equals("-") ? new BufferedOutputStream(System.out, 1 << 16)
+        OutputStream file = output == null ? OutputStream.nullOutputStream() : output.equals("-") ? new BufferedOutputStream(System.out, 1 << 16)
                 : new BufferedOutputStream(new FileOutputStream(output), 1 << 16);
-        long[] bytes = {0};
-        IOException[] writeError = {null};
+        LiveOutput live = a.has("http") ? new LiveOutput(new HlsSegmenter(2.0, 4, 8)) : null;
+        OutputStream sinkStream = live == null ? file : new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                file.write(b, off, len);
+                live.write(b, off, len);
+            }
+
+            @Override
+            public void flush() throws IOException {
+                file.flush();
+            }
+        };
         // A player decodes the output from its first byte: TS starts at a keyframe (and resumes at one after a hole).
-        KeyframeStart keyframes = new KeyframeStart(sinkStream);
-        long joinStarted = System.nanoTime();
-        long[] firstOutputNanos = {-1};
+        Splicer splicer = new Splicer(new KeyframeStart(sinkStream), System::nanoTime);
         // Start a GOP behind the edge (OBS sends a keyframe every 2 s): the output begins at a keyframe at once.
         java.time.Duration lookback = a.duration("tune-in", java.time.Duration.ofMillis(2500));
+        HttpOutput http = null;
         try (PeerEngine engine = PeerEngine.start(EngineConfig.defaults(listen).withTuneInLookback(lookback))) {
-            boolean[] open = {true};
-            // Successor following: each swarm joined gets a generation; only the active one writes, a newer one buffers
-            // until the active one has gone quiet (its swarm ended at the rollover), then takes over.
-            int[] active = {0};
-            long[] lastWrite = {System.nanoTime()};
-            java.util.TreeMap<Long, byte[]> successorBuffer = new java.util.TreeMap<>();
-            java.util.function.IntFunction<io.seedcast.ppspp.engine.ChunkSink> sinkFor = generation -> (index, data) -> {
-                synchronized (open) {
-                    if (!open[0] || generation < active[0]) {
-                        return;
-                    }
-                    if (generation > active[0]) {
-                        successorBuffer.put(index, data);
-                        return;
-                    }
-                    try {
-                        keyframes.write(outputIndex(generation, index), data);
-                        bytes[0] = keyframes.writtenBytes();
-                        if (firstOutputNanos[0] < 0 && bytes[0] > 0) {
-                            firstOutputNanos[0] = System.nanoTime() - joinStarted;
-                        }
-                        lastWrite[0] = System.nanoTime();
-                    } catch (IOException e) {
-                        writeError[0] = e;
-                    }
-                }
-            };
-            List<InetSocketAddress> viewerPeers = new ArrayList<>(peers);
-            List<InetSocketAddress> otherViewers = new ArrayList<>();
-            io.seedcast.tracker.TrackerClient[] trackerClient = {null};
-            InetSocketAddress[] self = {null};
-            long[] lastReport = {System.nanoTime()};
-            if (tracker != null) {
-                // RFC 7846: register as a LEECH and get the swarm's peers. Seeders join as such; the other viewers are
-                // peers to pass chunks on with, which the engine prefers over the seeders (seeder offload).
-                InetSocketAddress me = engine.localAddress();
-                if (me.getAddress().isAnyLocalAddress()) {
-                    me = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), me.getPort());
-                }
-                self[0] = me;
-                try {
-                    var client = new io.seedcast.tracker.TrackerClient(java.net.URI.create(tracker), io.seedcast.tracker.TrackerClient.newPeerId());
-                    trackerClient[0] = client;
-                    for (var p : client.connect(me, List.of(new io.seedcast.tracker.TrackerClient.SwarmAction(swarm.hex(), true, false)))) {
-                        if (p.seeder()) {
-                            if (!viewerPeers.contains(p.address())) {
-                                viewerPeers.add(p.address());
-                            }
-                        } else if (!p.address().equals(me)) {
-                            otherViewers.add(p.address());
-                        }
-                    }
-                } catch (IOException e) {
-                    err.println("seedcast-peer: the tracker " + tracker + " did not answer (" + e.getMessage() + "); using the metadata's seeders");
-                }
+            InetSocketAddress me = engine.localAddress();
+            if (me.getAddress().isAnyLocalAddress()) {
+                me = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), me.getPort());
             }
-            LiveSwarm viewer = engine.join(swarm, params, viewerPeers, sinkFor.apply(0));
-            if (!otherViewers.isEmpty()) {
-                viewer.addPeers(otherViewers);
+            var trackerClient = tracker == null ? null
+                    : new io.seedcast.tracker.TrackerClient(java.net.URI.create(tracker), io.seedcast.tracker.TrackerClient.newPeerId());
+            Watch watch = new Watch(engine, splicer, err, peers, trackerClient, me);
+            watch.join(swarm, params, seeders, broadcast, firstChunk);
+            long watchStarted = System.nanoTime();
+            if (live != null) {
+                http = new HttpOutput(Args.address("http", a.get("http", null)), live, () -> statusJson(watch, splicer, live, params, watchStarted));
+                String base = "http://" + http.address().getHostString() + ":" + http.address().getPort();
+                err.printf("seedcast-peer: serving the verified stream at %s/live.m3u8 (HLS), %s/live.ts (MPEG-TS), %s/status%n", base, base, base);
             }
-            List<LiveSwarm> joined = new ArrayList<>(List.of(viewer));
-            SwarmId[] following = {swarm};
-            long[] lastPoll = {System.nanoTime()};
-            err.printf("seedcast-peer: joining %s via %s%s from %s%n", swarm, viewerPeers,
-                    otherViewers.isEmpty() ? "" : " and " + otherViewers.size() + " other viewers", engine.localAddress());
-            Progress progress = new Progress(err, viewer.stats(), false);
+            SwarmId following = swarm;
+            long lastPoll = System.nanoTime();
+            Progress progress = new Progress(err, () -> watch.status().bytesIn(), () -> watch.status().bytesOut(),
+                    (kIn, kOut) -> watch.status().line(kIn, kOut));
             progress.start();
             long deadline = duration < 0 ? Long.MAX_VALUE : System.nanoTime() + duration * 1_000_000_000L;
             boolean warned = false;
-            while (stop.getCount() > 0 && System.nanoTime() < deadline && writeError[0] == null) {
-                stop.await(200, TimeUnit.MILLISECONDS);
-                synchronized (open) {
-                    sinkStream.flush();
-                }
-                if (a.has("metadata") && System.nanoTime() - lastPoll[0] > 2_000_000_000L) {
-                    lastPoll[0] = System.nanoTime();
-                    try {
-                        io.seedcast.tracker.SwarmMetadata.Verified v = metadata(a);
-                        if (!v.swarm().equals(following[0])) {
-                            following[0] = v.swarm();
-                            List<InetSocketAddress> next = new ArrayList<>();
-                            for (String sd : v.seeders()) {
-                                next.add(Args.address("metadata seeder", sd));
+            try {
+                while (stop.getCount() > 0 && System.nanoTime() < deadline && splicer.error() == null) {
+                    stop.await(200, TimeUnit.MILLISECONDS);
+                    synchronized (splicer) {
+                        sinkStream.flush();
+                    }
+                    if (a.has("metadata") && System.nanoTime() - lastPoll > 2_000_000_000L) {
+                        lastPoll = System.nanoTime();
+                        try {
+                            io.seedcast.tracker.SwarmMetadata.Verified v = metadata(a);
+                            if (!v.swarm().equals(following)) {
+                                following = v.swarm();
+                                watch.join(v.swarm(), v.parameters(), addresses(v.seeders()), v.broadcast(), v.firstChunk());
                             }
-                            next.addAll(peers);
-                            err.printf("seedcast-peer: the channel rolled over: following successor swarm %s%n", v.swarm());
-                            joined.add(engine.join(v.swarm(), v.parameters(), next, sinkFor.apply(joined.size())));
+                        } catch (IllegalArgumentException | IOException e) {
+                            err.println("seedcast-peer: could not refresh the swarm metadata: " + e.getMessage());
                         }
-                    } catch (IllegalArgumentException | IOException e) {
-                        err.println("seedcast-peer: could not refresh the swarm metadata: " + e.getMessage());
+                    }
+                    watch.tick();
+                    if (!warned && watch.status().verified() == 0 && System.nanoTime() - progress.startedNanos > 5_000_000_000L) {
+                        warned = true;
+                        err.println("seedcast-peer: no data after 5 s: check that " + (seeders.isEmpty() ? peers : seeders) + " is reachable and that"
+                                + " the swarm's parameters match the source's (--integrity, --hash, --chunk-size, --chunks-per-signature, --profile)");
                     }
                 }
-                if (trackerClient[0] != null && System.nanoTime() - lastReport[0] > 5_000_000_000L) {
-                    lastReport[0] = System.nanoTime();
-                    LiveSwarm current = joined.get(Math.min(active[0], joined.size() - 1));
-                    try {
-                        // Seeders come and go (scaled out, restarted, replaced): ask the tracker again (RFC 7846 FIND).
-                        List<InetSocketAddress> seeders = new ArrayList<>();
-                        List<InetSocketAddress> viewers = new ArrayList<>();
-                        for (var p : trackerClient[0].find(current.swarmId().hex())) {
-                            if (!p.address().equals(self[0])) {
-                                (p.seeder() ? seeders : viewers).add(p.address());
-                            }
-                        }
-                        current.addSeeders(seeders);
-                        current.addPeers(viewers);
-                    } catch (IOException e) {
-                        // The tracker may be restarting; the seeders we know go on serving.
-                    }
-                    try {
-                        // What we uploaded to other viewers is the swarm's peer-to-peer share (the dashboard's efficiency).
-                        trackerClient[0].statReport(List.of(new io.seedcast.tracker.TrackerClient.StreamStats(current.swarmId().hex(),
-                                current.stats().bytesOut.get(), current.stats().bytesIn.get(), (int) current.stats().peers.get())));
-                    } catch (IOException e) {
-                        // The next report may get through; the tracker only ages us out after minutes.
-                    }
-                }
-                synchronized (open) {
-                    if (active[0] < joined.size() - 1 && System.nanoTime() - lastWrite[0] > 2_000_000_000L) {
-                        // The old swarm has gone quiet: the successor's chunks, from its join point on, follow.
-                        active[0]++;
-                        // Another swarm's numbering: to the output this is a splice, resumed at the successor's first keyframe.
-                        for (var e : successorBuffer.entrySet()) {
-                            keyframes.write(outputIndex(active[0], e.getKey()), e.getValue());
-                        }
-                        bytes[0] = keyframes.writtenBytes();
-                        successorBuffer.clear();
-                        lastWrite[0] = System.nanoTime();
-                    }
-                }
-                if (!warned && viewer.stats().chunksVerified.get() == 0 && System.nanoTime() - progress.startedNanos > 5_000_000_000L) {
-                    warned = true;
-                    err.println("seedcast-peer: no data after 5 s: check that " + peers + " is reachable and that the swarm's parameters"
-                            + " match the source's (--integrity, --hash, --chunk-size, --chunks-per-signature, --profile)");
+            } finally {
+                progress.stop();
+                watch.close();
+                if (http != null) {
+                    http.close();
                 }
             }
-            progress.stop();
             long written;
-            synchronized (open) {
+            synchronized (splicer) {
                 // What is written is what we report: chunks still arriving while we leave are not output.
-                open[0] = false;
                 sinkStream.flush();
-                written = bytes[0];
+                written = splicer.writtenBytes();
             }
-            joined.forEach(LiveSwarm::leave);
-            SwarmStats s = viewer.stats();
-            long first = s.firstChunkNanos.get();
-            long verifiedAll = joined.stream().mapToLong(j -> j.stats().chunksVerified.get()).sum();
-            long rejectedAll = joined.stream().mapToLong(j -> j.stats().chunksRejected.get()).sum();
-            if (writeError[0] != null) {
-                err.println("seedcast-peer: cannot write " + output + ": " + writeError[0].getMessage());
+            Watch.Status st = watch.status();
+            long first = watch.firstChunkNanos();
+            if (splicer.error() != null) {
+                err.println("seedcast-peer: cannot write " + (output == null ? "the output" : output) + ": " + splicer.error().getMessage());
             }
-            long lostAll = joined.stream().mapToLong(j -> j.stats().chunksLost.get()).sum();
-            long reRequestedAll = joined.stream().mapToLong(j -> j.stats().reRequests.get()).sum();
-            err.printf("verified=%d rejected=%d lost=%d rerequested=%d first_chunk_ms=%d bytes=%d first_output_ms=%d skipped=%d%n",
-                    verifiedAll, rejectedAll, lostAll, reRequestedAll, first < 0 ? -1 : first / 1_000_000, written,
-                    firstOutputNanos[0] < 0 ? -1 : firstOutputNanos[0] / 1_000_000, keyframes.skippedBytes());
-            return verifiedAll > 0 ? 0 : 1;
+            err.printf("verified=%d rejected=%d lost=%d rerequested=%d first_chunk_ms=%d bytes=%d first_output_ms=%d skipped=%d successors=%d exact_splices=%d%n",
+                    st.verified(), st.rejected(), st.lost(), st.reRequested(), first < 0 ? -1 : first / 1_000_000, written,
+                    splicer.firstOutputNanos() < 0 ? -1 : splicer.firstOutputNanos() / 1_000_000, splicer.skippedBytes(), st.generation(),
+                    st.exactSplices());
+            return st.verified() > 0 ? 0 : 1;
         } finally {
-            if (!output.equals("-")) {
-                sinkStream.close();
+            if (output != null && !output.equals("-")) {
+                file.close();
             }
         }
+    }
+
+    /** What GET /status answers: the whole watch, across successors. */
+    static java.util.Map<String, Object> statusJson(Watch watch, Splicer splicer, LiveOutput live, SwarmParameters params, long startedNanos) {
+        Watch.Status st = watch.status();
+        double seconds = Math.max(1e-3, (System.nanoTime() - startedNanos) / 1e9);
+        // The stream's rate as it arrives: lag in chunks becomes lag in seconds of stream.
+        double bytesPerSecond = splicer.writtenBytes() / seconds;
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("swarm", st.swarm());
+        m.put("successors", st.generation());
+        m.put("verified", st.verified());
+        m.put("rejected", st.rejected());
+        m.put("lost", st.lost());
+        m.put("rerequested", st.reRequested());
+        m.put("peers", st.peers());
+        m.put("bytesIn", st.bytesIn());
+        m.put("bytesFromPeers", st.bytesFromPeers());
+        m.put("shareFromPeers", st.bytesIn() == 0 ? 0.0 : (double) st.bytesFromPeers() / st.bytesIn());
+        m.put("lagChunks", st.lag());
+        m.put("lagSeconds", bytesPerSecond <= 0 ? null : st.lag() * params.chunkSize() / bytesPerSecond);
+        m.put("outputBytes", st.written());
+        m.put("firstOutputMs", splicer.firstOutputNanos() < 0 ? null : splicer.firstOutputNanos() / 1_000_000);
+        m.put("segments", live.hls().segmentCount());
+        m.put("httpClients", live.clients());
+        m.put("httpClientsDropped", live.dropped());
+        return m;
+    }
+
+    private static List<InetSocketAddress> addresses(List<String> seeders) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (String s : seeders) {
+            out.add(Args.address("metadata seeder", s));
+        }
+        return out;
     }
 
     /** Fetches and verifies swarm metadata: against --publisher-key if pinned, else the key set beside it. */
@@ -486,19 +451,25 @@ public final class SeedcastPeer {
         return r.body();
     }
 
-    /** Prints one line a second to stderr: chunks verified and rejected, rates in and out, peers. */
+    /** Prints one line a second to stderr, with the byte rates in and out over that second. */
     static final class Progress {
+        interface Line {
+            String format(long inKbps, long outKbps);
+        }
+
         final PrintStream err;
-        final SwarmStats stats;
-        final boolean source;
+        final java.util.function.LongSupplier bytesIn;
+        final java.util.function.LongSupplier bytesOut;
+        final Line line;
         final long startedNanos = System.nanoTime();
         private final Thread thread;
         private volatile boolean running = true;
 
-        Progress(PrintStream err, SwarmStats stats, boolean source) {
+        Progress(PrintStream err, java.util.function.LongSupplier bytesIn, java.util.function.LongSupplier bytesOut, Line line) {
             this.err = err;
-            this.stats = stats;
-            this.source = source;
+            this.bytesIn = bytesIn;
+            this.bytesOut = bytesOut;
+            this.line = line;
             this.thread = new Thread(this::loop, "progress");
             thread.setDaemon(true);
         }
@@ -513,23 +484,17 @@ public final class SeedcastPeer {
         }
 
         private void loop() {
-            long lastIn = 0;
-            long lastOut = 0;
+            long lastIn = bytesIn.getAsLong();
+            long lastOut = bytesOut.getAsLong();
             while (running) {
                 try {
                     Thread.sleep(1000);
                 } catch (InterruptedException e) {
                     return;
                 }
-                long in = stats.bytesIn.get();
-                long out = stats.bytesOut.get();
-                if (source) {
-                    err.printf("served=%d out=%dkbit/s peers=%d%n", stats.chunksServed.get(), (out - lastOut) * 8 / 1000, stats.peers.get());
-                } else {
-                    err.printf("verified=%d rejected=%d lost=%d rerequested=%d lag=%d in=%dkbit/s out=%dkbit/s peers=%d%n",
-                            stats.chunksVerified.get(), stats.chunksRejected.get(), stats.chunksLost.get(), stats.reRequests.get(),
-                            stats.lagChunks.get(), (in - lastIn) * 8 / 1000, (out - lastOut) * 8 / 1000, stats.peers.get());
-                }
+                long in = bytesIn.getAsLong();
+                long out = bytesOut.getAsLong();
+                err.println(line.format((in - lastIn) * 8 / 1000, (out - lastOut) * 8 / 1000));
                 lastIn = in;
                 lastOut = out;
             }

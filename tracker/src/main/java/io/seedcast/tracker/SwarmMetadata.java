@@ -40,8 +40,15 @@ public final class SwarmMetadata {
         return MerkleHashFunction.SHA256.hash(publisherKey.encoded()).hex().substring(0, 16);
     }
 
-    /** What a verified record says. */
-    public record Verified(String channel, SwarmId swarm, SwarmParameters parameters, String tracker, List<String> seeders, String successor) {
+    /**
+     * What a verified record says.
+     *
+     * @param broadcast  the broadcast the swarm carries (null if not said)
+     * @param firstChunk the broadcast chunk the swarm's chunk 0 is (-1 if not said): with the same broadcast, a successor
+     *                   swarm continues its predecessor at exactly this chunk
+     */
+    public record Verified(String channel, SwarmId swarm, SwarmParameters parameters, String tracker, List<String> seeders, String successor,
+            String broadcast, long firstChunk) {
     }
 
     public static Map<String, Object> sign(SwarmKeyPair publisher, String keyId, Map<String, Object> metadata) throws Exception {
@@ -104,7 +111,9 @@ public final class SwarmMetadata {
             List<String> seeders = new ArrayList<>();
             m.path("seeders").forEach(s -> seeders.add(s.asText()));
             return new Verified(m.path("channel").asText(), SwarmId.fromHex(m.path("swarmId").asText()), p, m.path("tracker").isTextual() ? m.path("tracker").asText() : null,
-                    seeders, m.path("successor").isTextual() ? m.path("successor").asText() : null);
+                    seeders, m.path("successor").isTextual() ? m.path("successor").asText() : null,
+                    m.path("broadcast").isTextual() ? m.path("broadcast").asText() : null,
+                    m.path("firstChunk").canConvertToLong() && m.path("firstChunk").asLong() >= 0 ? m.path("firstChunk").asLong() : -1);
         } catch (RuntimeException e) {
             throw new InvalidMetadataException("swarm metadata is signed but does not describe a swarm: " + e.getMessage());
         }

@@ -4,7 +4,9 @@ import io.seedcast.ingest.IngestMetrics;
 import io.seedcast.ingest.channels.ChannelDirectory;
 import io.seedcast.ingest.kafka.ChunkProducer;
 import io.seedcast.ingest.media.Remuxer;
+import io.seedcast.ingest.media.Timeline;
 import io.seedcast.ingest.media.TsChunker;
+import io.seedcast.ingest.media.TsContinuity;
 import io.seedcast.pipeline.ChannelRecord;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -98,7 +100,9 @@ public final class Broadcasts implements AutoCloseable {
             }
         }
         Publisher p = new Publisher(b, connection, format);
-        b.current = p;
+        synchronized (b) {
+            b.current = p;
+        }
         metrics.publishers.incrementAndGet();
         p.remuxer.start();
         return p;
@@ -179,6 +183,9 @@ public final class Broadcasts implements AutoCloseable {
         final String broadcastId;
         final Instant startedAt = Instant.now();
         final TsChunker chunker;
+        /** The broadcast's clock and TS continuity across publisher sessions. */
+        final Timeline timeline = new Timeline();
+        final TsContinuity continuity;
         volatile Publisher current;
         ScheduledFuture<?> grace;
 
@@ -189,6 +196,7 @@ public final class Broadcasts implements AutoCloseable {
             this.broadcastId = channel.channelId() + "-" + Long.toString(startedAt.getEpochSecond(), 36) + "-" + HexFormat.of().formatHex(r);
             this.chunker = new TsChunker((int) channel.parameters().chunkSize(), 0, c -> producer.add(this, c),
                     () -> ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()));
+            this.continuity = new TsContinuity(chunker::write);
         }
 
         @Override
@@ -209,10 +217,8 @@ public final class Broadcasts implements AutoCloseable {
         @Override
         public void kafkaStalled(String reason) {
             metrics.rejected("kafka", "kafka-unavailable");
-            Publisher p;
-            synchronized (Broadcasts.this) {
-                p = current;
-            }
+            // No lock: this may run on the remuxer's thread inside a write, which holds the broadcast's.
+            Publisher p = current;
             LOG.info("channel " + channelId() + ": " + reason + (p == null ? "" : "; disconnecting " + p.connection.protocol() + " publisher " + p.connection.remote()));
             if (p != null) {
                 p.remuxer.abort();
@@ -237,16 +243,34 @@ public final class Broadcasts implements AutoCloseable {
             this.connection = connection;
             this.remuxer = new Remuxer(format, broadcast.channelId(), new Remuxer.Output() {
                 @Override
+                public void session(boolean discontinuous) {
+                    synchronized (broadcast) {
+                        if (broadcast.current == Publisher.this) {
+                            broadcast.continuity.newSession(discontinuous);
+                            if (discontinuous) {
+                                LOG.warnf("channel %s: the publisher's encoder configuration changed; the stream is marked discontinuous there",
+                                        broadcast.channelId());
+                            }
+                        }
+                    }
+                }
+
+                @Override
                 public void keyframe() {
-                    if (broadcast.current == Publisher.this) {
-                        broadcast.chunker.keyframe();
+                    synchronized (broadcast) {
+                        if (broadcast.current == Publisher.this) {
+                            broadcast.chunker.keyframe();
+                        }
                     }
                 }
 
                 @Override
                 public void write(byte[] b, int off, int len) {
-                    if (broadcast.current == Publisher.this) {
-                        broadcast.chunker.write(b, off, len);
+                    // The check and the write as one: a replaced publisher's last bytes never land after its successor's first.
+                    synchronized (broadcast) {
+                        if (broadcast.current == Publisher.this) {
+                            broadcast.continuity.write(b, off, len);
+                        }
                     }
                 }
 
@@ -254,7 +278,7 @@ public final class Broadcasts implements AutoCloseable {
                 public void ended(String error) {
                     Broadcasts.this.ended(Publisher.this, error);
                 }
-            });
+            }, broadcast.timeline);
         }
 
         public void feed(byte[] media) {

@@ -68,6 +68,10 @@ public final class Remuxer {
 
         void write(byte[] b, int off, int len);
 
+        /** A session begins (before its first bytes); {@code discontinuous}: its encoder configuration differs from the last one's. */
+        default void session(boolean discontinuous) {
+        }
+
         /** The input ended ({@code error} null) or broke. */
         void ended(String error);
     }
@@ -105,6 +109,7 @@ public final class Remuxer {
 
     private final Format format;
     private final Output output;
+    private final Timeline timeline;
     private final String name;
     private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
@@ -126,10 +131,16 @@ public final class Remuxer {
     }
 
     public Remuxer(Format format, String name, Output output) {
+        this(format, name, output, new Timeline());
+    }
+
+    /** A remuxer for one publisher session of a broadcast whose clock is {@code timeline}. */
+    public Remuxer(Format format, String name, Output output, Timeline timeline) {
         load();
         this.format = format;
         this.name = name;
         this.output = output;
+        this.timeline = timeline;
         this.thread = Thread.ofPlatform().name("remux-" + name).daemon().unstarted(this::run);
     }
 
@@ -254,11 +265,13 @@ public final class Remuxer {
             if (mapped == 0) {
                 throw new MediaException("the stream carries neither audio nor video");
             }
+            output.session(timeline.begin(configuration(in, map)));
             check(avformat_write_header(out, (AVDictionary) null), "FFmpeg refused the MPEG-TS header");
             headerWritten = true;
             avio_flush(out.pb());
             long[] last = new long[streams];
             java.util.Arrays.fill(last, AV_NOPTS_VALUE);
+            long offset = AV_NOPTS_VALUE;
             while (!aborted) {
                 r = av_read_frame(in, pkt);
                 if (r == AVERROR_EOF) {
@@ -276,6 +289,14 @@ public final class Remuxer {
                 AVStream is = in.streams(si);
                 AVStream os = out.streams(map[si]);
                 av_packet_rescale_ts(pkt, is.time_base(), os.time_base());
+                // The broadcast's clock: a reconnected publisher's timestamps continue the last session's (Timeline).
+                long now = System.nanoTime();
+                if (offset == AV_NOPTS_VALUE) {
+                    offset = timeline.offsetFor(pkt.dts(), now);
+                }
+                pkt.dts(pkt.dts() + offset);
+                pkt.pts(pkt.pts() + offset);
+                timeline.wrote(pkt.dts(), now);
                 pkt.stream_index(map[si]);
                 pkt.pos(-1);
                 if (video[si] && (pkt.flags() & AV_PKT_FLAG_KEY) != 0) {
@@ -321,6 +342,19 @@ public final class Remuxer {
             queuedBytes.set(0);
             output.ended(error);
         }
+    }
+
+    /** What a player must reset its decoders for when it changes: the mapped streams' codecs, sizes and sample rates. */
+    private static String configuration(AVFormatContext in, int[] map) {
+        StringBuilder c = new StringBuilder();
+        for (int i = 0; i < map.length; i++) {
+            if (map[i] >= 0) {
+                var p = in.streams(i).codecpar();
+                c.append(p.codec_type()).append(':').append(p.codec_id()).append(':').append(p.width()).append('x').append(p.height())
+                        .append(':').append(p.sample_rate()).append(';');
+            }
+        }
+        return c.toString();
     }
 
     /** DTS must increase per stream; a packet that goes backwards is moved to just after the last one. */

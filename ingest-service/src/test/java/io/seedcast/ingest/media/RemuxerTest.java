@@ -61,28 +61,95 @@ class RemuxerTest {
 
     static Result remux(Remuxer.Format format, List<byte[]> pieces) throws Exception {
         List<Chunk> chunks = new ArrayList<>();
-        CompletableFuture<String> ended = new CompletableFuture<>();
         TsChunker chunker = new TsChunker(1024, 0, chunks::add, () -> System.currentTimeMillis() * 1000);
+        Session s = session(format, pieces, chunker, new Timeline(), new TsContinuity(chunker::write));
+        chunker.finish();
+        ByteArrayOutputStream ts = new ByteArrayOutputStream();
+        chunks.forEach(c -> ts.writeBytes(c.data().toArray()));
+        return new Result(chunks, s.error(), ts.toByteArray(), s.repaired());
+    }
+
+    record Session(String error, long repaired) {
+    }
+
+    /** One publisher session of a broadcast, as Broadcasts runs it: the broadcast's clock and TS continuity shared. */
+    static Session session(Remuxer.Format format, List<byte[]> pieces, TsChunker chunker, Timeline clock, TsContinuity continuity) throws Exception {
+        CompletableFuture<String> ended = new CompletableFuture<>();
         Remuxer r = new Remuxer(format, "test", new Remuxer.Output() {
+            public void session(boolean discontinuous) {
+                continuity.newSession(discontinuous);
+            }
+
             public void keyframe() {
                 chunker.keyframe();
             }
 
             public void write(byte[] b, int off, int len) {
-                chunker.write(b, off, len);
+                continuity.write(b, off, len);
             }
 
             public void ended(String error) {
-                chunker.finish();
                 ended.complete(error == null ? "" : error);
             }
-        }).start();
+        }, clock).start();
         pieces.forEach(r::feed);
         r.endOfInput();
         String error = ended.get(60, TimeUnit.SECONDS);
-        ByteArrayOutputStream ts = new ByteArrayOutputStream();
-        chunks.forEach(c -> ts.writeBytes(c.data().toArray()));
-        return new Result(chunks, error.isEmpty() ? null : error, ts.toByteArray(), r.repairedTimestamps());
+        return new Session(error.isEmpty() ? null : error, r.repairedTimestamps());
+    }
+
+    @Test
+    void aPublisherThatReconnectsContinuesTheBroadcastsClockAndContinuityCounters() throws Exception {
+        List<Chunk> chunks = new ArrayList<>();
+        TsChunker chunker = new TsChunker(1024, 0, chunks::add, () -> System.currentTimeMillis() * 1000);
+        Timeline clock = new Timeline();
+        TsContinuity continuity = new TsContinuity(chunker::write);
+        List<byte[]> pieces = flvPieces(tags(flv));
+        assertNull(session(Remuxer.Format.FLV, pieces, chunker, clock, continuity).error());
+        long away = System.nanoTime();
+        Thread.sleep(700); // OBS reconnecting: its second session starts its timestamps at zero again
+        assertNull(session(Remuxer.Format.FLV, pieces, chunker, clock, continuity).error());
+        double awaySeconds = (System.nanoTime() - away) / 1e9;
+        chunker.finish();
+        byte[] ts = TsCheck.join(chunks);
+        Path out = dir.resolve("reconnected.ts");
+        Files.write(out, ts);
+        List<Double> pts = Ffmpeg.probe(out, "-select_streams", "v", "-show_entries", "packet=dts_time", "-of", "csv=p=0").lines()
+                .map(l -> l.split(",")[0].strip()).filter(l -> !l.isEmpty()).map(Double::parseDouble).toList();
+        assertEquals(200, pts.size(), "both sessions' frames");
+        double seam = 0;
+        for (int i = 1; i < pts.size(); i++) {
+            double step = pts.get(i) - pts.get(i - 1);
+            assertTrue(step > 0, "video timestamps never go back: " + pts.get(i - 1) + " then " + pts.get(i) + " at frame " + i);
+            seam = Math.max(seam, step);
+        }
+        assertTrue(seam <= awaySeconds + 0.1, "at the reconnect the clock moves on by the time the publisher was away (" + awaySeconds
+                + " s), not more: " + seam);
+        assertEquals(List.of(), TsCheck.continuityErrors(ts), "continuity counters run on across the sessions");
+        assertTrue(continuity.rewritten() > 0);
+        assertEquals(2, clock.sessions());
+    }
+
+    @Test
+    void aNewEncoderConfigurationIsMarkedAsADiscontinuity() throws Exception {
+        Path small = dir.resolve("small.flv");
+        List<String> args = new ArrayList<>(Ffmpeg.testSource(2, "300k"));
+        args.removeFirst();
+        args.set(args.indexOf("testsrc2=size=640x360:rate=25:duration=2.0"), "testsrc2=size=320x180:rate=25:duration=2.0");
+        args.addAll(List.of("-f", "flv", small.toString()));
+        assertEquals(0, Ffmpeg.run(args, dir.resolve("small.log"), 120), () -> TsCheck.read(dir.resolve("small.log")));
+        List<Chunk> chunks = new ArrayList<>();
+        TsChunker chunker = new TsChunker(1024, 0, chunks::add, () -> System.currentTimeMillis() * 1000);
+        Timeline clock = new Timeline();
+        TsContinuity continuity = new TsContinuity(chunker::write);
+        assertNull(session(Remuxer.Format.FLV, flvPieces(tags(flv)), chunker, clock, continuity).error());
+        int before = chunks.size();
+        assertNull(session(Remuxer.Format.FLV, flvPieces(tags(small)), chunker, clock, continuity).error());
+        chunker.finish();
+        byte[] ts = TsCheck.join(chunks);
+        List<Integer> marked = TsCheck.discontinuityPackets(ts);
+        assertTrue(!marked.isEmpty() && marked.getFirst() >= (before - 1) * 1024 / 188, "the second session's first packets are marked: " + marked);
+        assertTrue(TsCheck.discontinuityPackets(TsCheck.join(chunks.subList(0, before - 1))).isEmpty(), "nothing before it");
     }
 
     static List<byte[]> flvPieces(List<RtmpMessage> tags) {

@@ -199,6 +199,8 @@ public class ChannelResource {
         m.put("tracker", service.config().publicUrl() + "/ppsp-tp");
         m.put("seeders", service.tracker().seeders(swarm.swarmId().hex()).stream().map(a -> a.getHostString() + ":" + a.getPort()).toList());
         m.put("successor", swarm.successor() == null ? null : swarm.successor().hex());
+        // Where the swarm's chunk 0 sits in the broadcast: a viewer following a rotation splices the successor in exactly there.
+        m.put("firstChunk", swarm.firstBroadcastChunk());
         m.put("issuedAt", java.time.Instant.now().toString());
         return Response.ok(service.publisher().sign(m)).build();
     }

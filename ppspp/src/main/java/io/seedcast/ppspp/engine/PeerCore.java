@@ -149,10 +149,21 @@ public final class PeerCore {
         return s;
     }
 
-    /** Joins a live swarm as a viewer through the given peers; verified chunks reach {@code sink} in order. */
+    /** Joins a live swarm as a viewer through the given peers; verified chunks reach {@code sink} in order, from the tune-in point. */
     public LiveSwarm join(SwarmId id, SwarmParameters params, List<InetSocketAddress> peers, ChunkSink sink) {
+        return join(id, params, peers, sink, -1);
+    }
+
+    /**
+     * Joins a live swarm as a viewer through the given peers; verified chunks reach {@code sink} in order, from chunk
+     * {@code startAt} (-1: from the tune-in point the picker finds near the live edge).
+     */
+    public LiveSwarm join(SwarmId id, SwarmParameters params, List<InetSocketAddress> peers, ChunkSink sink, long startAt) {
         LiveSwarm s = new LiveSwarm(this, id, params, peers, sink, loop.nanoTime());
         loop.call(() -> {
+            if (startAt >= 0) {
+                s.tuneIn(startAt);
+            }
             swarms.put(id.encoded(), s);
             long now = loop.nanoTime();
             for (InetSocketAddress p : peers) {

@@ -103,6 +103,14 @@ public final class PeerEngine implements AutoCloseable, PeerCore.Loop {
         return core.join(id, params, peers, sink);
     }
 
+    /**
+     * Joins a live swarm with output from chunk {@code startAt} instead of a tune-in point near the live edge: a
+     * successor swarm is watched from its first chunk, so that it continues its predecessor exactly.
+     */
+    public LiveSwarm join(SwarmId id, SwarmParameters params, List<InetSocketAddress> peers, ChunkSink sink, long startAt) {
+        return core.join(id, params, peers, sink, startAt);
+    }
+
     /** Pending handshakes right now (for tests and metrics). */
     public int pendingHandshakes() {
         return core.pendingHandshakes();
