@@ -71,6 +71,9 @@ public final class LocalCluster implements AutoCloseable {
         volatile long startedNanos;
         /** Deaths within a minute of starting, in a row: a service that keeps dying at start is left down. */
         int quickDeaths;
+        /** What the supervisor last said about it ("killed by signal 9 after 41.2 s at 12:03:04"), null if it never died. */
+        volatile String lastExit;
+        volatile String state = "running";
 
         Service(String name, int httpPort, ProcessBuilder builder) {
             this.name = name;
@@ -80,7 +83,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /** How a supervised service fared: for the launcher's lines and the dashboard. */
-    public record ServiceState(String name, boolean alive, int restarts, long pid) {
+    public record ServiceState(String name, boolean alive, int restarts, long pid, String state, String lastExit) {
     }
     private EmbeddedKafka kafka;
     private String adminToken;
@@ -208,8 +211,18 @@ public final class LocalCluster implements AutoCloseable {
         return "http://127.0.0.1:" + ports.injector() + "/api/channels/" + c.id() + "/swarm";
     }
 
+    /** Where a viewer started with the cluster (the demo's) serves HTTP: 10 above the injector, 8090 by default. */
+    public int viewerHttpPort() {
+        return ports.injector() + 10;
+    }
+
+    /** The dashboard's player page for a viewer's HLS playlist. */
+    public String watchPageUrl(String playlist) {
+        return "http://127.0.0.1:" + ports.injector() + "/watch.html?src=" + java.net.URLEncoder.encode(playlist, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     public String dashboardUrl() {
-        return "http://127.0.0.1:" + ports.injector() + "/#token=" + adminToken;
+        return "http://127.0.0.1:" + ports.injector() + "/#token=" + adminToken + (statusServer == null ? "" : "&launcher=http://127.0.0.1:" + launcherPort());
     }
 
     /** Resident memory of the service processes, in bytes (from /proc). */
@@ -332,12 +345,15 @@ public final class LocalCluster implements AutoCloseable {
                     int code = p.exitValue();
                     String how = code > 128 ? "was killed by signal " + (code - 128) : "exited with status " + code;
                     s.quickDeaths = ranMs < 60_000 ? s.quickDeaths + 1 : 1;
+                    s.lastExit = how + " after " + ranMs / 1000.0 + " s, at " + java.time.LocalTime.now().withNano(0);
                     if (s.quickDeaths > 5) {
+                        s.state = "left down: it keeps dying at start";
                         out.accept(s.name + " " + how + " after " + ranMs + " ms, the fifth time in a row soon after starting: leaving it down;"
                                 + " see " + root.relativize(state.resolve("logs/" + s.name + ".log")));
                         continue;
                     }
                     long backoffMs = Math.min(30_000, 1000L << (s.quickDeaths - 1));
+                    s.state = "restarting in " + backoffMs / 1000.0 + " s";
                     out.accept(s.name + " " + how + " after " + ranMs / 1000.0 + " s: starting it again in " + backoffMs / 1000.0 + " s");
                     long died = System.nanoTime();
                     try {
@@ -347,11 +363,14 @@ public final class LocalCluster implements AutoCloseable {
                         }
                         s.restarts++;
                         launch(s);
+                        s.state = "starting";
                         awaitReady(s.name);
+                        s.state = "running";
                         out.accept(s.name + " is back (restart " + s.restarts + ", ready " + (System.nanoTime() - died) / 1_000_000 + " ms after it died)");
                     } catch (InterruptedException e) {
                         return;
                     } catch (Exception e) {
+                        s.state = "not ready after its restart";
                         out.accept(s.name + " did not come back: " + e.getMessage().lines().findFirst().orElse(""));
                     }
                 }
@@ -372,10 +391,39 @@ public final class LocalCluster implements AutoCloseable {
         List<ServiceState> out = new ArrayList<>();
         for (Service s : services.values()) {
             Process p = s.process;
-            out.add(new ServiceState(s.name, p != null && p.isAlive(), s.restarts, p == null ? -1 : p.pid()));
+            boolean alive = p != null && p.isAlive();
+            out.add(new ServiceState(s.name, alive, s.restarts, p == null ? -1 : p.pid(), alive ? s.state : s.state.equals("running") ? "exited" : s.state,
+                    s.lastExit));
         }
         return out;
     }
+
+    /** Where the launcher reports its services: 9 above the injector, 8089 by default. */
+    public int launcherPort() {
+        return ports.injector() + 9;
+    }
+
+    /**
+     * Serves {@code GET /services} (the supervised processes as JSON, any origin may read it) on {@link #launcherPort()},
+     * for the dashboard: what the launcher restarted, and why, shows there as well as in its lines.
+     */
+    public LocalCluster serveStatus() throws java.io.IOException {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", launcherPort()), 8);
+        server.createContext("/services", ex -> {
+            try (ex) {
+                byte[] body = JSON.writeValueAsBytes(serviceStates());
+                ex.getResponseHeaders().add("Access-Control-Allow-Origin", "*");
+                ex.getResponseHeaders().add("Content-Type", "application/json");
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+            }
+        });
+        server.start();
+        statusServer = server;
+        return this;
+    }
+
+    private com.sun.net.httpserver.HttpServer statusServer;
 
     /** SIGKILL to a service, as an operator or the OOM killer would (for fault tests). */
     public void kill(String service) {
@@ -477,6 +525,9 @@ public final class LocalCluster implements AutoCloseable {
         closing = true;
         if (supervisor != null) {
             supervisor.interrupt();
+        }
+        if (statusServer != null) {
+            statusServer.stop(0);
         }
         List<Process> reversed = new ArrayList<>();
         services.values().forEach(s -> reversed.add(s.process));

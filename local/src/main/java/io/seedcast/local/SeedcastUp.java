@@ -54,7 +54,7 @@ public final class SeedcastUp {
             stopped.countDown();
         }));
         try {
-            cluster.start(Map.of()).supervise();
+            cluster.start(Map.of()).supervise().serveStatus();
         } catch (IllegalStateException e) {
             System.err.println("seedcast up: " + e.getMessage());
             System.exit(1);
@@ -72,13 +72,15 @@ public final class SeedcastUp {
                     srt://127.0.0.1:%d?streamid=live/%s
                   Dashboard:     %s
                   Admin token:   %s
-                  Watch:         ./seedcast peer join --metadata %s --output watch.ts
+                  Watch:         ./seedcast peer join --metadata %s --http 127.0.0.1:%d
+                                 then open %s
                   Logs:          .seedcast/logs/
 
                 Ctrl-C stops everything.
 
                 """, cluster.readyMillis() / 1000.0, cluster.servicesRssBytes() >> 20, p.rtmp(), c.streamKey(), p.srt(), c.streamKey(),
-                cluster.dashboardUrl(), cluster.adminToken(), cluster.metadataUrl(c));
+                cluster.dashboardUrl(), cluster.adminToken(), cluster.metadataUrl(c), cluster.viewerHttpPort(),
+                cluster.watchPageUrl("http://127.0.0.1:" + cluster.viewerHttpPort() + "/live.m3u8"));
         if (demo) {
             Path log = root.resolve(".seedcast/logs/demo-publisher.log");
             extras.add(Ffmpeg.start(Ffmpeg.testBroadcast(-1, "2M", "flv", cluster.rtmpUrl(c)), log));
@@ -86,10 +88,12 @@ public final class SeedcastUp {
             awaitSwarm(cluster.metadataUrl(c));
             Path peerJar = root.resolve("peer/target/seedcast-peer.jar");
             String java = ProcessHandle.current().info().command().orElse("java");
-            Process viewer = new ProcessBuilder(java, "-jar", peerJar.toString(), "join", "--metadata", cluster.metadataUrl(c), "--output", demoOutput)
-                    .directory(Path.of(System.getProperty("user.dir")).toFile()).inheritIO().start();
+            String viewerHttp = "127.0.0.1:" + cluster.viewerHttpPort();
+            Process viewer = new ProcessBuilder(java, "-jar", peerJar.toString(), "join", "--metadata", cluster.metadataUrl(c), "--output", demoOutput,
+                    "--http", viewerHttp).directory(Path.of(System.getProperty("user.dir")).toFile()).inheritIO().start();
             extras.add(viewer);
-            System.out.println("seedcast: demo viewer: writing the verified stream to " + demoOutput + " (play it with any player that reads MPEG-TS)");
+            System.out.println("seedcast: demo viewer: writing the verified stream to " + demoOutput + "; watch it in a browser at "
+                    + cluster.watchPageUrl("http://" + viewerHttp + "/live.m3u8") + " or in VLC/ffplay/mpv at http://" + viewerHttp + "/live.ts");
         }
         stopped.await();
     }

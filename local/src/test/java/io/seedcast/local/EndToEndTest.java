@@ -147,6 +147,67 @@ class EndToEndTest {
         }
     }
 
+    @Test
+    void theDashboardsPlayerPlaysAViewersVerifiedStreamInABrowser() throws Exception {
+        LocalCluster.Channel channel = cluster.ensureChannel("browser", Map.of());
+        List<String> args = new ArrayList<>(Ffmpeg.testBroadcast(45, BITRATE, "flv", cluster.rtmpUrl(channel)));
+        args.set(args.indexOf("testsrc2=size=1280x720:rate=30:duration=45.0"), "testsrc2=size=640x360:rate=30:duration=45.0");
+        List<Process> processes = new ArrayList<>();
+        processes.add(Ffmpeg.start(args, state.resolve("browser-ffmpeg.log")));
+        try {
+            SeedcastUp.awaitSwarm(cluster.metadataUrl(channel));
+            int port;
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            String base = "http://127.0.0.1:" + port;
+            Path root = Path.of(System.getProperty("seedcast.root", "..")).toAbsolutePath().normalize();
+            String java = ProcessHandle.current().info().command().orElse("java");
+            long joined = System.nanoTime();
+            processes.add(new ProcessBuilder(java, "-jar", root.resolve("peer/target/seedcast-peer.jar").toString(), "join", "--metadata",
+                    cluster.metadataUrl(channel), "--http", "127.0.0.1:" + port).redirectErrorStream(true)
+                    .redirectOutput(state.resolve("browser-viewer.log").toFile()).start());
+            HttpClient http = HttpClient.newHttpClient();
+            String playlist = null;
+            while (playlist == null) {
+                assertTrue(System.nanoTime() - joined < 30_000_000_000L, "a playlist within 30 s: " + read(state.resolve("browser-viewer.log")));
+                try {
+                    playlist = get(http, base + "/live.m3u8");
+                } catch (java.io.IOException e) {
+                    Thread.sleep(100); // the viewer is starting
+                }
+            }
+            double firstSegment = (System.nanoTime() - joined) / 1e9;
+            String page = cluster.watchPageUrl(base + "/live.m3u8");
+            long opened = System.nanoTime();
+            try (HeadlessChromium chrome = new HeadlessChromium(page, state.resolve("chromium-profile"), state.resolve("chromium.log"))) {
+                double first = -1;
+                double firstAt = -1;
+                double t = 0;
+                long deadline = System.nanoTime() + 40_000_000_000L;
+                while (System.nanoTime() < deadline && (first < 0 || t < first + 5)) {
+                    Thread.sleep(500);
+                    var v = LocalCluster.JSON.readTree(chrome.eval("JSON.stringify({t: document.getElementById('video').currentTime, "
+                            + "e: window.seedcastError || null, s: document.getElementById('status').textContent})").asText());
+                    assertTrue(v.path("e").isNull(), "the player failed: " + v);
+                    t = v.path("t").asDouble();
+                    if (first < 0 && t > 0) {
+                        first = t;
+                        firstAt = (System.nanoTime() - opened) / 1e9;
+                    }
+                }
+                assertTrue(first >= 0, "the video element never played: " + read(state.resolve("chromium.log")));
+                assertTrue(t >= first + 5, "currentTime advances: from " + first + " to " + t);
+                String status = chrome.eval("document.getElementById('status').textContent").asText();
+                assertTrue(status.contains("verified") && status.contains("rejected 0"), "the page shows the viewer's status: " + status);
+                System.out.printf("[e2e] browser: join -> first HLS segment servable %.2f s; page opened -> first frame playing %.2f s;"
+                        + " currentTime %.1f -> %.1f s; page status: %s%n", firstSegment, firstAt, first, t, status);
+            }
+        } finally {
+            processes.forEach(Process::destroyForcibly);
+        }
+    }
+
     /** Joins as seedcast-peer does: registers at the metadata's tracker (RFC 7846), seeders as seeds, other viewers as peers. */
     static LiveSwarm watch(PeerEngine engine, SwarmMetadata.Verified meta, List<InetSocketAddress> seeders, io.seedcast.ppspp.engine.ChunkSink sink)
             throws Exception {

@@ -83,7 +83,7 @@ class FaultTest {
         try (LocalCluster cluster = new LocalCluster(root, state, LocalCluster.Ports.offset(21000), m -> {
             lines.add(m);
             System.out.println("[fault] " + m);
-        }).ingestGrace(Duration.ofSeconds(5)).seeders(2).start(Map.of()).supervise()) {
+        }).ingestGrace(Duration.ofSeconds(5)).seeders(2).start(Map.of()).supervise().serveStatus()) {
             LocalCluster.Channel c = cluster.demo();
             extras.add(Ffmpeg.start(Ffmpeg.testBroadcast(-1, "1M", "flv", cluster.rtmpUrl(c)), state.resolve("logs/publisher.log")));
             SeedcastUp.awaitSwarm(cluster.metadataUrl(c));
@@ -121,6 +121,18 @@ class FaultTest {
             assertEquals("0", m.group(3), "no chunk given up: the output has no hole");
             assertTrue(lines.stream().anyMatch(l -> l.startsWith("seeder-2 was killed by signal 9")), "the launcher said what happened: " + lines);
             assertTrue(lines.stream().anyMatch(l -> l.startsWith("signer is back")), lines.toString());
+            // What the dashboard shows of the launcher: each service's restarts and how it last exited.
+            var services = LocalCluster.JSON.readTree(java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + cluster.launcherPort() + "/services")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            boolean reported = false;
+            for (var sv : services) {
+                if (sv.path("name").asText().equals("signer")) {
+                    reported = sv.path("restarts").asInt() >= 1 && sv.path("lastExit").asText().contains("signal 9") && sv.path("state").asText().equals("running");
+                }
+            }
+            assertTrue(reported, "the launcher reports the signer's restart for the dashboard: " + services);
+            assertTrue(cluster.dashboardUrl().contains("&launcher=http://127.0.0.1:" + cluster.launcherPort()), cluster.dashboardUrl());
         } finally {
             extras.forEach(Process::destroyForcibly);
         }

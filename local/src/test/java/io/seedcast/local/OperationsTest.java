@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class OperationsTest {
 
     static final Pattern SUMMARY = Pattern.compile("verified=(\\d+) rejected=(\\d+) lost=(\\d+) rerequested=\\d+ first_chunk_ms=-?\\d+ "
-            + "bytes=(\\d+) first_output_ms=-?\\d+ skipped=(\\d+) successors=(\\d+) exact_splices=(\\d+)");
+            + "bytes=(\\d+) first_output_ms=-?\\d+ skipped=(\\d+) successors=(\\d+) exact_splices=(\\d+) output_chunks=(\\d+)");
     static final double FRAME = 1 / 30.0;
 
     @Test
@@ -51,6 +51,7 @@ class OperationsTest {
             long away = System.nanoTime();
             Thread.sleep(2000);
             Process second = publisher(cluster, c, 16, state.resolve("logs/publisher-2.log"));
+            long awayMillis = (System.nanoTime() - away) / 1_000_000;
             extras.add(second);
             Thread.sleep(9000);
             String swarm = cluster.admin("GET", "/api/channels/" + c.id() + "/swarm", null).path("metadata").path("swarmId").asText();
@@ -75,22 +76,29 @@ class OperationsTest {
                 longest = Math.max(longest, step);
             }
             double awaySeconds = 2.0 + 1.0; // the pause between publishers, plus ffmpeg's start
-            assertTrue(jumps.size() <= 1, "frames are skipped at most once, where the publisher was away: " + jumps);
+            // The reconnect moves the clock on by the time the publisher was away; a revocation may cost up to one GOP (2 s)
+            // when the viewer was behind the successor's first keyframe; the rotation costs nothing.
+            assertTrue(jumps.size() <= 2, "frames are skipped only where the publisher was away and, at most, at the revocation: " + jumps);
             assertTrue(longest < awaySeconds + 1.5, "the clock moves on by about the time the publisher was away: " + jumps);
+            long overAGop = jumps.stream().filter(j -> Double.parseDouble(j.substring(0, j.indexOf(' '))) > 2.0 + FRAME).count();
+            assertTrue(overAGop <= 1, "only the reconnect's jump is over a GOP: " + jumps);
             String errors = decodeErrors(output);
             assertEquals("", errors, "nothing fails to decode");
             assertEquals("0", m.group(2), "nothing rejected");
             assertEquals("2", m.group(6), "the viewer followed the rotation's and the revocation's successors");
-            assertEquals("2", m.group(7), "both spliced in chunk for chunk");
+            assertTrue(Integer.parseInt(m.group(7)) >= 1, "the rotation spliced in chunk for chunk");
             long verified = Long.parseLong(m.group(1));
+            long outputChunks = Long.parseLong(m.group(8));
             long bytes = Long.parseLong(m.group(4)) + Long.parseLong(m.group(5));
-            assertTrue(Math.abs(verified * 1024 - bytes) <= 3 * 1024, "the totals cover the whole watch: " + verified + " chunks verified, "
+            assertTrue(Math.abs(outputChunks * 1024 - bytes) <= 3 * 1024, "the totals cover the whole watch: " + outputChunks + " chunks output, "
                     + bytes + " bytes out (written and skipped before the first keyframe)");
+            // The revocation's successor starts at the latest keyframe, signed again: those chunks are verified in both swarms.
+            assertTrue(verified >= outputChunks && verified - outputChunks < 600, verified + " verified, " + outputChunks + " output");
             String lastLine = log.lines().filter(l -> l.startsWith("verified=") && l.contains("swarm=")).reduce((a, b) -> b).orElse("");
             assertTrue(lastLine.contains("successors=2"), "the per-second line follows the successor: " + lastLine);
-            System.out.printf("[ops] viewer output: %d video frames, timestamp jumps over 1.5 frames: %s (the publisher was away %.1f s);"
-                    + " successors followed %s, spliced exactly %s; decode errors: none%n", dts.size(), jumps, (System.nanoTime() - away) / 1e9 - 25,
-                    m.group(6), m.group(7));
+            System.out.printf("[ops] viewer output: %d video frames, timestamp jumps over 1.5 frames: %s (the publisher stopped for %.1f s,"
+                    + " plus ffmpeg's start); successors followed %s, spliced chunk for chunk %s; decode errors: none; %d chunks verified,"
+                    + " %d output%n", dts.size(), jumps, awayMillis / 1000.0, m.group(6), m.group(7), verified, outputChunks);
         } finally {
             extras.forEach(Process::destroyForcibly);
         }

@@ -340,7 +340,7 @@ public final class SeedcastPeer {
                             io.seedcast.tracker.SwarmMetadata.Verified v = metadata(a);
                             if (!v.swarm().equals(following)) {
                                 following = v.swarm();
-                                watch.join(v.swarm(), v.parameters(), addresses(v.seeders()), v.broadcast(), v.firstChunk());
+                                watch.join(v.swarm(), v.parameters(), addresses(v.seeders()), v.broadcast(), v.firstChunk(), v.predecessorRevoked());
                             }
                         } catch (IllegalArgumentException | IOException e) {
                             err.println("seedcast-peer: could not refresh the swarm metadata: " + e.getMessage());
@@ -371,10 +371,11 @@ public final class SeedcastPeer {
             if (splicer.error() != null) {
                 err.println("seedcast-peer: cannot write " + (output == null ? "the output" : output) + ": " + splicer.error().getMessage());
             }
-            err.printf("verified=%d rejected=%d lost=%d rerequested=%d first_chunk_ms=%d bytes=%d first_output_ms=%d skipped=%d successors=%d exact_splices=%d%n",
+            err.printf("verified=%d rejected=%d lost=%d rerequested=%d first_chunk_ms=%d bytes=%d first_output_ms=%d skipped=%d successors=%d"
+                            + " exact_splices=%d output_chunks=%d%n",
                     st.verified(), st.rejected(), st.lost(), st.reRequested(), first < 0 ? -1 : first / 1_000_000, written,
                     splicer.firstOutputNanos() < 0 ? -1 : splicer.firstOutputNanos() / 1_000_000, splicer.skippedBytes(), st.generation(),
-                    st.exactSplices());
+                    st.exactSplices(), splicer.chunksOut());
             return st.verified() > 0 ? 0 : 1;
         } finally {
             if (output != null && !output.equals("-")) {
@@ -402,6 +403,7 @@ public final class SeedcastPeer {
         m.put("shareFromPeers", st.bytesIn() == 0 ? 0.0 : (double) st.bytesFromPeers() / st.bytesIn());
         m.put("lagChunks", st.lag());
         m.put("lagSeconds", bytesPerSecond <= 0 ? null : st.lag() * params.chunkSize() / bytesPerSecond);
+        m.put("outputChunks", splicer.chunksOut());
         m.put("outputBytes", st.written());
         m.put("firstOutputMs", splicer.firstOutputNanos() < 0 ? null : splicer.firstOutputNanos() / 1_000_000);
         m.put("segments", live.hls().segmentCount());

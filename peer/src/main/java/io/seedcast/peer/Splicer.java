@@ -12,11 +12,14 @@ import java.util.function.LongSupplier;
  * broadcast). Only the active swarm writes; a successor buffers until it takes over.
  *
  * <p>A successor of the same broadcast whose first broadcast chunk is known continues its predecessor exactly: the
- * predecessor ends where the successor begins (the signer rolls over at a keyframe chunk for a rotation, at the next
- * chunk for a revocation), so the output is the broadcast's own byte stream, one continuous TS, nothing lost or
- * repeated, and the switch happens the moment the predecessor's last chunk is out. Otherwise (another broadcast, or
- * nothing known) the successor takes over once the predecessor has been quiet for {@link #QUIET_NANOS}, and the output
- * resumes at its next keyframe with a TS discontinuity ({@link KeyframeStart}).
+ * output is the broadcast's own byte stream, one continuous TS, nothing lost or repeated. After a rotation (the
+ * signer rolls over at a keyframe chunk) the predecessor ends where the successor begins, and the switch happens the
+ * moment the predecessor's last chunk is out. After a revocation the predecessor is no longer served and the switch
+ * happens at once; the successor begins at the keyframe before the revocation point (signed again), so a viewer that
+ * is not past it continues there, and chunks it already output are not output again. Otherwise (another broadcast, or
+ * nothing known), or when a predecessor's last chunks never come, the successor takes over once the predecessor has
+ * been quiet for {@link #QUIET_NANOS}, and the output resumes at its next keyframe with a TS discontinuity
+ * ({@link KeyframeStart}).
  */
 final class Splicer {
 
@@ -31,6 +34,8 @@ final class Splicer {
         long end = Long.MAX_VALUE;
         long nextLocal = -1;
         boolean exact;
+        /** Hand over to the successor now (the predecessor was revoked). */
+        boolean cut;
         final ArrayDeque<Object[]> buffer = new ArrayDeque<>();
 
         Part(String broadcast, long firstChunk) {
@@ -44,10 +49,13 @@ final class Splicer {
     private final long created;
     private final List<Part> parts = new ArrayList<>();
     private int active;
+    /** The next output index: chunks below it were output already (from a predecessor). */
+    private long nextOutput = Long.MIN_VALUE;
     private long lastWrite;
     private long firstOutputNanos = -1;
     private boolean open = true;
     private IOException error;
+    private long chunksOut;
     private int exactSplices;
     private int keyframeSplices;
 
@@ -63,6 +71,11 @@ final class Splicer {
      * its chunk 0 sits in the broadcast. Whether it continues its predecessor exactly is {@link #continuesExactly(int)}.
      */
     synchronized int add(String broadcast, long firstChunk) {
+        return add(broadcast, firstChunk, false);
+    }
+
+    /** As {@link #add(String, long)}; {@code predecessorRevoked}: hand over at once, the predecessor is not served any more. */
+    synchronized int add(String broadcast, long firstChunk, boolean predecessorRevoked) {
         Part p = new Part(broadcast, firstChunk);
         if (!parts.isEmpty()) {
             Part prev = parts.getLast();
@@ -73,6 +86,7 @@ final class Splicer {
             } else {
                 p.base = (long) parts.size() << 48;
             }
+            prev.cut = predecessorRevoked;
         }
         parts.add(p);
         advanceWhileEnded();
@@ -113,7 +127,7 @@ final class Splicer {
     }
 
     private void advanceWhileEnded() {
-        while (open && active < parts.size() - 1 && parts.get(active).nextLocal >= parts.get(active).end) {
+        while (open && active < parts.size() - 1 && (parts.get(active).cut || parts.get(active).nextLocal >= parts.get(active).end)) {
             advance();
         }
     }
@@ -121,7 +135,7 @@ final class Splicer {
     private void advance() {
         active++;
         Part p = parts.get(active);
-        if (p.exact && parts.get(active - 1).nextLocal >= parts.get(active - 1).end) {
+        if (p.exact && nextOutput >= p.base) {
             exactSplices++;
         } else {
             keyframeSplices++;
@@ -134,12 +148,14 @@ final class Splicer {
     }
 
     private void write(Part p, long index, byte[] data) {
-        if (error != null) {
-            return;
+        if (error != null || p.base + index < nextOutput) {
+            return; // output already, from the predecessor
         }
         try {
             out.write(p.base + index, data);
+            chunksOut++;
             p.nextLocal = index + 1;
+            nextOutput = p.base + index + 1;
             lastWrite = nanoTime.getAsLong();
             if (firstOutputNanos < 0 && out.writtenBytes() > 0) {
                 firstOutputNanos = lastWrite - created;
@@ -173,6 +189,11 @@ final class Splicer {
     /** From creation to the first byte out, -1 before. */
     synchronized long firstOutputNanos() {
         return firstOutputNanos;
+    }
+
+    /** Chunks handed to the output (a chunk verified in two swarms, around a revocation, counts once). */
+    synchronized long chunksOut() {
+        return chunksOut;
     }
 
     /** Successors spliced in chunk for chunk, and those that resumed at a keyframe. */

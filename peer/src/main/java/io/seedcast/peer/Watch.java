@@ -63,7 +63,13 @@ final class Watch implements AutoCloseable {
      * watched from its chunk 0, any other from the tune-in point near its live edge.
      */
     LiveSwarm join(SwarmId swarm, SwarmParameters params, List<InetSocketAddress> seeders, String broadcast, long firstChunk) {
-        int generation = splicer.add(broadcast, firstChunk);
+        return join(swarm, params, seeders, broadcast, firstChunk, false);
+    }
+
+    /** As above; {@code predecessorRevoked}: the swarm watched so far is no longer served, switch to this one at once. */
+    LiveSwarm join(SwarmId swarm, SwarmParameters params, List<InetSocketAddress> seeders, String broadcast, long firstChunk,
+            boolean predecessorRevoked) {
+        int generation = splicer.add(broadcast, firstChunk, predecessorRevoked);
         List<InetSocketAddress> peers = new ArrayList<>(seeders);
         fixedPeers.stream().filter(p -> !peers.contains(p)).forEach(peers::add);
         List<InetSocketAddress> viewers = new ArrayList<>();
@@ -96,8 +102,8 @@ final class Watch implements AutoCloseable {
             err.printf("seedcast-peer: joining %s via %s%s from %s%n", swarm, peers, viewers.isEmpty() ? "" : " and " + viewers.size() + " other viewers",
                     engine.localAddress());
         } else {
-            err.printf("seedcast-peer: the channel rolled over: following successor swarm %s%s%n", swarm,
-                    exact ? " from its first chunk, broadcast chunk " + firstChunk : ", from its next keyframe");
+            err.printf("seedcast-peer: the channel %s: following successor swarm %s%s%n", predecessorRevoked ? "revoked its swarm" : "rolled over",
+                    swarm, exact ? " from its first chunk, broadcast chunk " + firstChunk : ", from its next keyframe");
         }
         return s;
     }

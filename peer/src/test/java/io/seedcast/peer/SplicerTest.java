@@ -124,4 +124,36 @@ class SplicerTest {
         assertArrayEquals(Arrays.copyOfRange(ts, 0, out.size()), out.toByteArray(), "the broadcast's own bytes, nothing of the junk");
         assertEquals(b, splicer.activeGeneration());
     }
+
+    @Test
+    void aRevocationSwitchesAtOnceAndSkipsWhatWasAlreadyOutput() {
+        int a = splicer.add("b1", 0);
+        for (long i = 0; i < 30; i++) {
+            deliver(a, 0, i);
+        }
+        // Revoked at chunk 31: the successor begins at the keyframe chunk 25, signed again; the old swarm is not served any more.
+        int b = splicer.add("b1", 25, true);
+        assertEquals(b, splicer.activeGeneration(), "no waiting for a predecessor nobody serves");
+        for (long i = 0; 25 + i < chunks; i++) {
+            deliver(b, 25, i);
+        }
+        assertEquals(0, keyframes.holes());
+        assertArrayEquals(ts, out.toByteArray(), "the whole broadcast once, byte for byte: 25..29 not repeated");
+        assertEquals(1, splicer.splices()[0]);
+    }
+
+    @Test
+    void aViewerBehindTheRevocationsSuccessorResumesAtItsKeyframe() {
+        int a = splicer.add("b1", 0);
+        for (long i = 0; i < 20; i++) {
+            deliver(a, 0, i);
+        }
+        int b = splicer.add("b1", 25, true);
+        for (long i = 0; 25 + i < chunks; i++) {
+            deliver(b, 25, i);
+        }
+        assertEquals(b, splicer.activeGeneration());
+        assertEquals(1, keyframes.holes(), "chunks 20..24 were never had: a splice, marked, at the next keyframe");
+        assertEquals(1, splicer.splices()[1]);
+    }
 }

@@ -46,9 +46,10 @@ public final class SwarmMetadata {
      * @param broadcast  the broadcast the swarm carries (null if not said)
      * @param firstChunk the broadcast chunk the swarm's chunk 0 is (-1 if not said): with the same broadcast, a successor
      *                   swarm continues its predecessor at exactly this chunk
+     * @param predecessorRevoked the swarm this one succeeds was revoked: it is no longer served, switch at once
      */
     public record Verified(String channel, SwarmId swarm, SwarmParameters parameters, String tracker, List<String> seeders, String successor,
-            String broadcast, long firstChunk) {
+            String broadcast, long firstChunk, boolean predecessorRevoked) {
     }
 
     public static Map<String, Object> sign(SwarmKeyPair publisher, String keyId, Map<String, Object> metadata) throws Exception {
@@ -113,7 +114,8 @@ public final class SwarmMetadata {
             return new Verified(m.path("channel").asText(), SwarmId.fromHex(m.path("swarmId").asText()), p, m.path("tracker").isTextual() ? m.path("tracker").asText() : null,
                     seeders, m.path("successor").isTextual() ? m.path("successor").asText() : null,
                     m.path("broadcast").isTextual() ? m.path("broadcast").asText() : null,
-                    m.path("firstChunk").canConvertToLong() && m.path("firstChunk").asLong() >= 0 ? m.path("firstChunk").asLong() : -1);
+                    m.path("firstChunk").canConvertToLong() && m.path("firstChunk").asLong() >= 0 ? m.path("firstChunk").asLong() : -1,
+                    "REVOKED".equals(m.path("predecessorState").asText()));
         } catch (RuntimeException e) {
             throw new InvalidMetadataException("swarm metadata is signed but does not describe a swarm: " + e.getMessage());
         }

@@ -201,6 +201,9 @@ public class ChannelResource {
         m.put("successor", swarm.successor() == null ? null : swarm.successor().hex());
         // Where the swarm's chunk 0 sits in the broadcast: a viewer following a rotation splices the successor in exactly there.
         m.put("firstChunk", swarm.firstBroadcastChunk());
+        // A revoked predecessor is no longer served: viewers switch to this swarm at once instead of finishing that one.
+        m.put("predecessorState", service.state().swarms().stream().filter(o -> swarm.swarmId().equals(o.successor())).map(o -> o.state().name())
+                .findFirst().orElse(null));
         m.put("issuedAt", java.time.Instant.now().toString());
         return Response.ok(service.publisher().sign(m)).build();
     }

@@ -23,6 +23,12 @@ final class BroadcastState {
     /** Kafka offset of the batch holding the first pending chunk. */
     long pendingFromOffset = -1;
     boolean rotateRequested;
+    /**
+     * The chunks from the latest keyframe chunk on, with the offsets of their batches: a revocation's successor starts
+     * there, re-signed, so a viewer behind the revocation point switches to it at once and loses nothing.
+     */
+    final List<Chunk> sinceKeyframe = new ArrayList<>();
+    final List<Long> sinceKeyframeOffsets = new ArrayList<>();
 
     BroadcastState(String channelId, String broadcastId, int partition) {
         this.channelId = channelId;

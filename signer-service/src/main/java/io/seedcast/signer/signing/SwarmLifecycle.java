@@ -35,6 +35,8 @@ import org.jboss.logging.Logger;
 final class SwarmLifecycle {
 
     private static final Logger LOG = Logger.getLogger(SwarmLifecycle.class);
+    /** Chunks kept for a revocation's successor at the most (4 MiB of 1 KiB chunks): a stream without keyframes keeps none. */
+    static final int MAX_SINCE_KEYFRAME = 4096;
 
     /** Where records go: the signer's Kafka transaction. A null value is a tombstone. */
     interface Sink {
@@ -120,10 +122,23 @@ final class SwarmLifecycle {
         LOG.infof("channel %s: rolling swarm %s over at the next keyframe", b.channelId, b.swarm.key());
     }
 
-    /** A revoked key signs nothing more: the successor starts at the very next chunk. */
+    /**
+     * A revoked key signs nothing more, and its swarm is no longer served: the successor starts at once, from the latest
+     * keyframe chunk (those chunks signed again with the new key), so that a viewer behind the revocation point, as every
+     * viewer is by its playout lag, continues in the successor without losing a frame.
+     */
     void revoke(BroadcastState b) {
-        rollover(b, b.nextChunk, SwarmRecord.State.REVOKED);
-        LOG.infof("channel %s: swarm revoked, successor %s", b.channelId, b.swarm.key());
+        List<Chunk> again = List.copyOf(b.sinceKeyframe);
+        List<Long> offsets = List.copyOf(b.sinceKeyframeOffsets);
+        long at = again.isEmpty() ? b.nextChunk : again.getFirst().index();
+        rollover(b, at, SwarmRecord.State.REVOKED);
+        List<SignedBatch.SignedChunk> signAll = new ArrayList<>();
+        for (int i = 0; i < again.size(); i++) {
+            sign(b, again.get(i), offsets.get(i), signAll);
+        }
+        emitSignAll(b, signAll);
+        LOG.infof("channel %s: swarm revoked, successor %s from chunk %d (%d chunks signed again from the latest keyframe)", b.channelId,
+                b.swarm.key(), at, again.size());
     }
 
     /** Re-wraps, under the active master key, the keys of {@code live} swarms wrapped under an older one; how many. */
@@ -187,6 +202,14 @@ final class SwarmLifecycle {
             b.tree.append(c.data().unsafeArray()).ifPresent(m -> emitMunro(b, m, false));
         }
         b.nextChunk = c.index() + 1;
+        if (c.keyframe() || b.sinceKeyframe.size() >= MAX_SINCE_KEYFRAME) {
+            b.sinceKeyframe.clear();
+            b.sinceKeyframeOffsets.clear();
+        }
+        if (c.keyframe() || !b.sinceKeyframe.isEmpty()) {
+            b.sinceKeyframe.add(c);
+            b.sinceKeyframeOffsets.add(offset);
+        }
         metrics.chunksSigned.incrementAndGet();
         metrics.signNanos.addAndGet(System.nanoTime() - t0);
     }

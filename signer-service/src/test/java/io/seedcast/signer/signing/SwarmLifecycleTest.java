@@ -109,15 +109,26 @@ class SwarmLifecycleTest {
     }
 
     @Test
-    void aRevocationStartsTheSuccessorAtTheVeryNextChunk() {
+    void aRevocationStartsTheSuccessorAtOnceFromTheLatestKeyframeSignedAgain() {
         BroadcastState b = life.start("ch", "b1", 0, signAll, 0);
         life.accept(b, batch(0, 13, 10, false), 0);
         life.revoke(b);
         life.accept(b, batch(13, 16, 10, false), 1);
         List<SwarmRecord> swarms = swarms();
-        assertEquals(13, swarms.get(1).firstBroadcastChunk());
+        assertEquals(10, swarms.get(1).firstBroadcastChunk(), "the successor begins at the keyframe chunk before the revocation point");
         assertEquals(SwarmRecord.State.REVOKED, swarms.get(2).state());
-        assertEquals(java.util.stream.LongStream.range(13, 16).boxed().toList(), List.copyOf(signedChunks().values()).get(1));
+        assertEquals(java.util.stream.LongStream.range(0, 13).boxed().toList(), List.copyOf(signedChunks().values()).get(0),
+                "the revoked swarm signed nothing after the revocation");
+        assertEquals(java.util.stream.LongStream.range(10, 16).boxed().toList(), List.copyOf(signedChunks().values()).get(1),
+                "chunks 10-12 signed again with the new key, then on");
+    }
+
+    @Test
+    void aRevocationWithoutAKeyframeSeenStartsAtTheNextChunk() {
+        BroadcastState b = life.start("ch", "b1", 0, signAll, 1);
+        life.accept(b, batch(1, 6, 1000, false), 0); // mid-GOP: no keyframe yet
+        life.revoke(b);
+        assertEquals(6, swarms().get(1).firstBroadcastChunk());
     }
 
     @Test
