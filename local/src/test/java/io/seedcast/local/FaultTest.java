@@ -3,6 +3,10 @@ package io.seedcast.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,9 +126,8 @@ class FaultTest {
             assertTrue(lines.stream().anyMatch(l -> l.startsWith("seeder-2 was killed by signal 9")), "the launcher said what happened: " + lines);
             assertTrue(lines.stream().anyMatch(l -> l.startsWith("signer is back")), lines.toString());
             // What the dashboard shows of the launcher: each service's restarts and how it last exited.
-            var services = LocalCluster.JSON.readTree(java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create("http://127.0.0.1:" + cluster.launcherPort() + "/services")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            var services = LocalCluster.JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + cluster.launcherPort() + "/services")).build(), HttpResponse.BodyHandlers.ofString()).body());
             boolean reported = false;
             for (var sv : services) {
                 if (sv.path("name").asText().equals("signer")) {
