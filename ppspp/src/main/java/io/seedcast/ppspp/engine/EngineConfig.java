@@ -56,50 +56,100 @@ public record EngineConfig(InetSocketAddress listen, int maxDatagram, Duration k
     }
 
     public EngineConfig withPexToUntrusted(boolean b) {
-        return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
-                handshakesPerSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, b, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait, quietPeer, tuneInLookback);
+        return edit(e -> e.pexToUntrusted = b);
     }
 
     public EngineConfig withUploadLimit(long bytesPerSecond) {
-        return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
-                handshakesPerSecond, maxPeersPerSwarm, maxPeers, bytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait, quietPeer, tuneInLookback);
+        return edit(e -> e.uploadBytesPerSecond = bytesPerSecond);
     }
 
     public EngineConfig withHandshakeLimits(int maxPending, int perSecond) {
-        return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPending,
-                perSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait, quietPeer, tuneInLookback);
+        return edit(e -> {
+            e.maxPendingHandshakes = maxPending;
+            e.handshakesPerSecond = perSecond;
+        });
     }
 
     public EngineConfig withPeerLimits(int perSwarm, int total) {
-        return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
-                handshakesPerSecond, perSwarm, total, uploadBytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait, quietPeer, tuneInLookback);
+        return edit(e -> {
+            e.maxPeersPerSwarm = perSwarm;
+            e.maxPeers = total;
+        });
     }
 
     public EngineConfig withMaxSignatureAge(Duration age) {
-        return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
-                handshakesPerSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, age, peerFirstWait, quietPeer, tuneInLookback);
+        return edit(e -> e.maxSignatureAge = age);
     }
 
     public EngineConfig withQuietPeer(Duration quiet) {
-        return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
-                handshakesPerSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait, quiet, tuneInLookback);
+        return edit(e -> e.quietPeer = quiet);
     }
 
     public EngineConfig withTuneInLookback(Duration lookback) {
-        return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
-                handshakesPerSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait, quietPeer, lookback);
+        return edit(e -> e.tuneInLookback = lookback);
     }
 
     public EngineConfig withPeerFirstWait(Duration wait) {
-        return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
-                handshakesPerSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
-                maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, wait, quietPeer, tuneInLookback);
+        return edit(e -> e.peerFirstWait = wait);
+    }
+
+    /** A copy with the changes {@code change} makes: the one place the canonical constructor is called from a copy. */
+    private EngineConfig edit(java.util.function.Consumer<Editable> change) {
+        Editable e = new Editable(this);
+        change.accept(e);
+        return e.build();
+    }
+
+    /** The fields as variables, for {@link #edit}. */
+    private static final class Editable {
+        InetSocketAddress listen;
+        int maxDatagram;
+        Duration keepaliveInterval;
+        Duration peerTimeout;
+        Duration handshakeTimeout;
+        int maxPendingHandshakes;
+        int handshakesPerSecond;
+        int maxPeersPerSwarm;
+        int maxPeers;
+        long uploadBytesPerSecond;
+        Duration requestTimeout;
+        int requestWindow;
+        int maxRequestsPerPeer;
+        boolean pexToUntrusted;
+        Set<InetAddress> trustedPeers;
+        Duration ledbatTarget;
+        Duration maxSignatureAge;
+        Duration peerFirstWait;
+        Duration quietPeer;
+        Duration tuneInLookback;
+
+        Editable(EngineConfig c) {
+            listen = c.listen;
+            maxDatagram = c.maxDatagram;
+            keepaliveInterval = c.keepaliveInterval;
+            peerTimeout = c.peerTimeout;
+            handshakeTimeout = c.handshakeTimeout;
+            maxPendingHandshakes = c.maxPendingHandshakes;
+            handshakesPerSecond = c.handshakesPerSecond;
+            maxPeersPerSwarm = c.maxPeersPerSwarm;
+            maxPeers = c.maxPeers;
+            uploadBytesPerSecond = c.uploadBytesPerSecond;
+            requestTimeout = c.requestTimeout;
+            requestWindow = c.requestWindow;
+            maxRequestsPerPeer = c.maxRequestsPerPeer;
+            pexToUntrusted = c.pexToUntrusted;
+            trustedPeers = c.trustedPeers;
+            ledbatTarget = c.ledbatTarget;
+            maxSignatureAge = c.maxSignatureAge;
+            peerFirstWait = c.peerFirstWait;
+            quietPeer = c.quietPeer;
+            tuneInLookback = c.tuneInLookback;
+        }
+
+        EngineConfig build() {
+            return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
+                    handshakesPerSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
+                    maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait, quietPeer, tuneInLookback);
+        }
     }
 }

@@ -23,6 +23,8 @@ final class Ledbat {
     private final int mss;
     private final long targetMicros;
     private double cwnd;
+    /** The stream's own need (its rate x RTT, with headroom), under which a live sender's window never goes: 0 for none. */
+    private long floor;
     /** Minimum delay per minute, newest last: the base delay is the minimum over them. */
     private final ArrayDeque<Long> baseDelays = new ArrayDeque<>();
     private long baseMinuteStart = Long.MIN_VALUE;
@@ -39,7 +41,20 @@ final class Ledbat {
 
     /** The congestion window in bytes. */
     long window() {
-        return (long) cwnd;
+        return Math.max((long) cwnd, floor);
+    }
+
+    /**
+     * A live source or seeder knows the rate its stream needs: below rate x RTT a viewer falls behind for good, so no
+     * congestion signal takes the window under that (as SRT's live mode sends at the input rate). Slow start begins from
+     * it instead of from ten segments: at 200 ms and 6 Mbit/s, ten segments take six round trips to grow to the rate.
+     * LEDBAT still governs everything above it: catching up, and yielding what a viewer does not need.
+     */
+    void floor(long bytes) {
+        floor = Math.max(0, bytes);
+        if (cwnd < floor) {
+            cwnd = floor;
+        }
     }
 
     /** Queuing delay now, in microseconds, or -1 before any sample. */

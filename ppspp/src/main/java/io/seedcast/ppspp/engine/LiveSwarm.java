@@ -61,16 +61,8 @@ public final class LiveSwarm {
     private long nextOutput = -1;
     private final Map<InetSocketAddress, Long> banned = new HashMap<>();
     private long lastSeedAttemptNanos;
-    /** UMT viewer: chunks that arrived before the hashes to verify them, by index (bounded). */
-    private final TreeMap<Long, HeldBack> heldBack = new TreeMap<>();
-    static final int MAX_HELD_BACK = 512;
-
-    /**
-     * A chunk waiting for its munro or uncle hashes: who sent it, what came with it, its own leaf hash (computed once:
-     * it is a candidate for its neighbours' checks), and the ACK to send once it verifies.
-     */
-    record HeldBack(Channel from, byte[] payload, List<Integrity> uncles, Bytes leafHash, io.seedcast.ppspp.wire.Ack ack) {
-    }
+    /** UMT viewer: chunks that arrived before the hashes to verify them, and hashes that came loose. */
+    final HeldBackChunks<Channel> heldBack;
 
     /** Since when the output waits on a missing chunk while later ones are held; -1 if it does not. */
     private long blockedSince = -1;
@@ -119,9 +111,11 @@ public final class LiveSwarm {
             Duration maxAge = core.config.maxSignatureAge() != null ? core.config.maxSignatureAge() : params.profile().maxSignatureAge();
             this.verifier = new LiveVerifier(id, params, core.clock, maxAge, LiveVerifier.DEFAULT_MAX_CLOCK_SKEW);
             this.picker = new LivePicker<>(params, core.config, core.newRandom());
+            this.heldBack = new HeldBackChunks<>(params.hash());
         } else {
             this.verifier = null;
             this.picker = null;
+            this.heldBack = null;
         }
         this.sink = sink;
         this.seeds = new ArrayList<>(seeds);
@@ -302,11 +296,19 @@ public final class LiveSwarm {
     }
 
     void store(long index, byte[] data) {
+        rate.add(data.length, core.loop.nanoTime());
         chunks.put(index, data);
         have.add(index);
         if (index > liveEdge) {
             liveEdge = index;
         }
+    }
+
+    /** The stream's rate as chunks reach this swarm (published, relayed or verified), over the last two seconds. */
+    private final RateMeter rate = new RateMeter(2_000_000_000L);
+
+    long bytesPerSecond(long now) {
+        return rate.perSecond(now);
     }
 
     /** Drops what lies behind the discard window (RFC 7574 §6.2). */
@@ -469,58 +471,6 @@ public final class LiveSwarm {
         nextOutput = next;
         blockedSince = -1;
         output(now);
-    }
-
-    /** UMT viewer: hashes that came in a datagram of their own, not yet needed by a chunk (bounded, by bin). */
-    private final TreeMap<Bin, Bytes> looseHashes = new TreeMap<>((a, b) -> Long.compare(a.value(), b.value()));
-    static final int MAX_LOOSE_HASHES = 4096;
-
-    void keepLooseHashes(List<Integrity> hashes) {
-        for (Integrity i : hashes) {
-            if (i.chunks() instanceof Bin b && !b.isNone()) {
-                looseHashes.put(b, i.hash());
-            }
-        }
-        while (looseHashes.size() > MAX_LOOSE_HASHES) {
-            looseHashes.pollFirstEntry();
-        }
-    }
-
-    Map<Bin, Bytes> looseHashes() {
-        if (nextOutput >= 0) {
-            looseHashes.keySet().removeIf(b -> b.lastChunk() < nextOutput);
-        }
-        return looseHashes;
-    }
-
-    void holdBack(long index, HeldBack h) {
-        HeldBack before = heldBack.get(index);
-        if (before != null) {
-            // The same chunk again (asked again): keep every hash either copy came with.
-            List<Integrity> uncles = new ArrayList<>(before.uncles());
-            uncles.addAll(h.uncles());
-            h = new HeldBack(h.from(), h.payload(), uncles, h.leafHash(), h.ack());
-        }
-        heldBack.put(index, h);
-        while (heldBack.size() > MAX_HELD_BACK) {
-            heldBack.pollFirstEntry();
-        }
-    }
-
-    boolean hasHeldBack() {
-        return !heldBack.isEmpty();
-    }
-
-    /** A snapshot of the held-back chunks, lowest first. */
-    List<Map.Entry<Long, HeldBack>> heldBack() {
-        if (nextOutput >= 0) {
-            heldBack.headMap(nextOutput).clear();
-        }
-        return new ArrayList<>(heldBack.entrySet());
-    }
-
-    void releaseHeldBack(long index) {
-        heldBack.remove(index);
     }
 
     /** Viewer: a signed munro verified; its chunks may now be verified against it. */

@@ -66,11 +66,7 @@ public final class PeerCore {
 
     /** How often {@link #onTick} wants to be called. */
     public static final long TICK_NANOS = 5_000_000;
-    static final long HANDSHAKE_RETRY_NANOS = 250_000_000;
-    static final int HANDSHAKE_ATTEMPTS = 8;
     static final long BAN_NANOS = 300_000_000_000L;
-    /** A viewer probes a peer it has heard nothing from for this long (see {@link #onUnknownChannel}). */
-    static final long PROBE_NANOS = 1_000_000_000L;
 
     /** Sends one datagram. */
     @FunctionalInterface
@@ -101,6 +97,7 @@ public final class PeerCore {
     private final Map<Bytes, LiveSwarm> swarms = new HashMap<>();
     private final Map<Integer, Channel> channels = new HashMap<>();
     private final HandshakeGate gate;
+    private final Liveness liveness;
     /** Resets sent for unknown channels: at most this many a second, whatever arrives. */
     private final TokenBucket resets;
     private volatile UnaryOperator<Datagram> outboundFilter = UnaryOperator.identity();
@@ -129,6 +126,7 @@ public final class PeerCore {
         this.gate = new HandshakeGate(config.maxPendingHandshakes(), config.handshakesPerSecond(),
                 config.handshakeTimeout().toNanos(), now);
         this.resets = new TokenBucket(100, now);
+        this.liveness = new Liveness(config);
     }
 
     public InetSocketAddress localAddress() {
@@ -433,7 +431,7 @@ public final class PeerCore {
                 && messages.stream().noneMatch(m -> m instanceof Data)) {
             // Hashes whose DATA did not fit in the same datagram (RFC 7574 §5.4 lets them travel ahead): kept as
             // candidates for the chunks they belong to; the signed munro hash decides whether they are right.
-            s.keepLooseHashes(integrities);
+            s.heldBack.keepLoose(integrities);
             retryHeldBack(s, now);
         }
     }
@@ -566,7 +564,7 @@ public final class PeerCore {
                 if (s.params.integrity() == IntegrityMethod.UNIFIED_MERKLE_TREE) {
                     // Its munro or an uncle hash is not here yet: lost, or on its way in a datagram this one overtook. Keep
                     // it aside (unverified, not output, not served, not ACKed) and try again when hashes arrive.
-                    s.holdBack(index, new LiveSwarm.HeldBack(c, payload, List.copyOf(integrities), s.params.hash().hash(payload), ack));
+                    s.heldBack.hold(index, c, payload, integrities, ack);
                     retryHeldBack(s, now);
                 }
             }
@@ -586,88 +584,26 @@ public final class PeerCore {
         s.accept(index, payload, sig, c, now);
     }
 
-    /**
-     * Chunks held back for want of a hash, tried again now that a chunk or a munro verified or another chunk came. A
-     * sender leaves out the hashes a chunk it sent just before brings (in flight, not yet acknowledged), so a chunk may
-     * need what a held-back neighbour carries: its uncles, and its own leaf hash. Those are tried as candidates too: the
-     * signed munro hash decides (RFC 7574 §5.3), so a candidate that is wrong only fails the check, and such a failure is
-     * not held against the sender of this chunk.
-     */
+    /** Chunks held back for want of a hash, tried again now that a chunk or a munro verified or another chunk came. */
     private void retryHeldBack(LiveSwarm s, long now) {
-        boolean progress = true;
-        while (progress && s.hasHeldBack()) {
-            progress = false;
-            List<Integrity> pooled = null;
-            for (var e : s.heldBack()) {
-                long index = e.getKey();
-                LiveSwarm.HeldBack h = e.getValue();
-                if (!s.wants(index)) {
-                    s.releaseHeldBack(index);
-                    continue;
-                }
-                LiveVerifier.Verdict v = s.verifier.verifyChunk(index, h.payload(), 0, h.payload().length, h.uncles());
-                if (v == LiveVerifier.Verdict.MISSING_HASH) {
-                    if (pooled == null) {
-                        pooled = pooledHashes(s);
+        if (s.heldBack.isEmpty()) {
+            return;
+        }
+        s.heldBack.retry(s.nextOutput(), s::wants, (index, payload, hashes) -> s.verifier.verifyChunk(index, payload, 0, payload.length, hashes),
+                new HeldBackChunks.Outcome<>() {
+                    @Override
+                    public void verified(long index, HeldBackChunks.Held<Channel> h) {
+                        delivered(s, h.from(), index, h.payload(), null, h.ack(), now);
                     }
-                    List<Integrity> candidates = new ArrayList<>(h.uncles());
-                    for (Integrity i : pooled) {
-                        if (!i.chunks().equals(Bin.chunk(index))) {
-                            candidates.add(i);
+
+                    @Override
+                    public void rejected(long index, HeldBackChunks.Held<Channel> h, LiveVerifier.Verdict why) {
+                        s.stats.chunksRejected.incrementAndGet();
+                        if (!h.from().closed()) {
+                            reject(h.from(), PeerDropReason.BAD_CHUNK, "chunk " + index + " that does not verify (" + why + ")");
                         }
                     }
-                    if (s.verifier.verifyChunk(index, h.payload(), 0, h.payload().length, candidates) == LiveVerifier.Verdict.VERIFIED) {
-                        v = LiveVerifier.Verdict.VERIFIED;
-                    }
-                }
-                if (v == LiveVerifier.Verdict.VERIFIED) {
-                    s.releaseHeldBack(index);
-                    delivered(s, h.from(), index, h.payload(), null, h.ack(), now);
-                    progress = true;
-                    pooled = null;
-                } else if (v == LiveVerifier.Verdict.BAD_CHUNK || v == LiveVerifier.Verdict.BAD_HASH) {
-                    s.releaseHeldBack(index);
-                    s.stats.chunksRejected.incrementAndGet();
-                    if (!h.from().closed()) {
-                        reject(h.from(), PeerDropReason.BAD_CHUNK, "chunk " + index + " that does not verify (" + v + ")");
-                    }
-                }
-            }
-        }
-    }
-
-    /**
-     * What the held-back chunks carry toward verifying each other: their uncle hashes, their own leaf hashes, and every
-     * node those give both children of (so chunks that all arrived before any hash did can still climb to the munro).
-     */
-    private static List<Integrity> pooledHashes(LiveSwarm s) {
-        Map<Bin, Bytes> pool = new HashMap<>();
-        for (var e : s.heldBack()) {
-            for (Integrity i : e.getValue().uncles()) {
-                if (i.chunks() instanceof Bin b) {
-                    pool.put(b, i.hash());
-                }
-            }
-            pool.put(Bin.chunk(e.getKey()), e.getValue().leafHash());
-        }
-        s.looseHashes().forEach(pool::putIfAbsent);
-        boolean grew = true;
-        while (grew) {
-            grew = false;
-            for (Bin b : List.copyOf(pool.keySet())) {
-                if (!b.isLeft() || b.layer() >= 30) {
-                    continue;
-                }
-                Bytes right = pool.get(b.sibling());
-                if (right != null && !pool.containsKey(b.parent())) {
-                    pool.put(b.parent(), s.params.hash().parent(pool.get(b), right));
-                    grew = true;
-                }
-            }
-        }
-        List<Integrity> out = new ArrayList<>(pool.size());
-        pool.forEach((b, h) -> out.add(new Integrity(b, h)));
-        return out;
+                });
     }
 
     private void reject(Channel c, PeerDropReason reason, String what) {
@@ -754,23 +690,21 @@ public final class PeerCore {
             List<ChunkRange> announce = s.takeAnnouncements();
             for (Channel c : new ArrayList<>(s.channels)) {
                 if (!c.established()) {
-                    // Retries back off from 250 ms: a lost first datagram costs a quarter second, not one.
-                    if (c.idleFor(now) > Math.min(2_000_000_000L, HANDSHAKE_RETRY_NANOS << Math.min(4, c.handshakeAttempts() - 1))) {
-                        if (c.handshakeAttempts() >= HANDSHAKE_ATTEMPTS) {
-                            drop(c, PeerDropReason.TIMEOUT);
-                        } else {
-                            sendHandshake(c, now);
+                    switch (liveness.opening(c.idleFor(now), c.handshakeAttempts())) {
+                        case DROP -> drop(c, PeerDropReason.TIMEOUT);
+                        case HANDSHAKE_AGAIN -> sendHandshake(c, now);
+                        default -> {
                         }
                     }
                     continue;
                 }
-                if (c.silentFor(now) > config.peerTimeout().toNanos()) {
+                Liveness.Action check = liveness.established(c.silentFor(now), s.role.fetches(), s.role.fetches() ? s.picker.outstanding(c) : 0);
+                if (check == Liveness.Action.DROP) {
                     drop(c, PeerDropReason.TIMEOUT);
                     continue;
                 }
-                if (s.role.fetches() && c.silentFor(now) > config.quietPeer().toNanos() && s.picker.outstanding(c) > 0) {
-                    // At a live edge a peer we wait on is never this quiet: it restarted, or the path broke. A new handshake
-                    // finds out in a round trip; its requests go to other holders meanwhile.
+                if (check == Liveness.Action.REOPEN) {
+                    // Its requests go to other holders meanwhile.
                     LOG.log(Level.INFO, "peer {0} of swarm {1} silent for {2} ms with chunks outstanding: handshaking again",
                             c.remote, s.id, c.silentFor(now) / 1_000_000);
                     reopen(c, now);
@@ -792,16 +726,17 @@ public final class PeerCore {
                 if (!s.role.fetches() && s.params.integrity() == IntegrityMethod.UNIFIED_MERKLE_TREE && !announce.isEmpty()) {
                     s.rightmostMunro().ifPresent(m -> sendMunro(c, m, now));
                 }
+                if (!s.role.fetches()) {
+                    c.sending.streamRate(s.bytesPerSecond(now));
+                }
                 c.sending.expire(now, nowMicros());
                 sendData(c, now);
                 flush(c, now);
-                if (s.role.fetches() && !s.have().isEmpty() && c.silentFor(now) > PROBE_NANOS && c.idleFor(now) > PROBE_NANOS) {
-                    // A live peer we hear nothing from for a second: tell it what we have. If it restarted and forgot our
-                    // channel, this (unlike a 4-byte keepalive) is long enough to earn a reset, and we handshake again.
-                    send(c, Datagram.of(c.remoteId(), new Have(s.have().runAt(s.have().last()))), now);
-                } else if (c.idleFor(now) > config.keepaliveInterval().toNanos()) {
-                    // RFC 7574 §3.12, §8.14
-                    send(c, Datagram.keepalive(c.remoteId()), now);
+                switch (liveness.afterSending(c.silentFor(now), c.idleFor(now), s.role.fetches(), !s.have().isEmpty())) {
+                    case PROBE -> send(c, Datagram.of(c.remoteId(), new Have(s.have().runAt(s.have().last()))), now);
+                    case KEEPALIVE -> send(c, Datagram.keepalive(c.remoteId()), now);
+                    default -> {
+                    }
                 }
             }
         }

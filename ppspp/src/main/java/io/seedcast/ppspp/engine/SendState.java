@@ -96,6 +96,16 @@ final class SendState {
         return n;
     }
 
+    /**
+     * The stream this channel carries needs {@code bytesPerSecond}: once the RTT is measured, the window stays at least
+     * that rate x RTT, with a quarter of headroom for repairs (see {@link Ledbat#floor}).
+     */
+    void streamRate(long bytesPerSecond) {
+        if (rtt.hasSample() && bytesPerSecond > 0) {
+            ledbat.floor(bytesPerSecond * (rtt.srtt() / 1000) / 1_000_000 * 5 / 4);
+        }
+    }
+
     /** The peer asks again for a chunk we sent: that copy is gone; it leaves the flight (no loss reaction, the peer told us). */
     void forget(long chunk) {
         Sent s = inflight.remove(chunk);

@@ -83,4 +83,33 @@ class LedbatTest {
         l.onLoss(now, 50_000);
         assertEquals(before, l.window());
     }
+
+    @Test
+    void aLiveStreamsOwnRateIsAFloorNoCongestionSignalGoesUnder() {
+        Ledbat l = new Ledbat(MSS, 100_000);
+        long need = 6_000_000 / 8 * 200 / 1000 * 5 / 4; // 6 Mbit/s x 200 ms, with a quarter of headroom
+        l.floor(need);
+        assertEquals(need, l.window(), "slow start begins at the stream's need, not at ten segments");
+        long now = 0;
+        for (int i = 0; i < 20; i++) {
+            l.onAck(5_000, MSS, l.window(), now += 1000); // the path's base delay
+        }
+        assertTrue(l.window() > need, "it grows above the floor while there is no queue");
+        for (int i = 0; i < 2000; i++) {
+            l.onAck(5_000 + 250_000, MSS, l.window(), now += 1000); // then a queue far over target
+            l.onLoss(now, 200_000);
+        }
+        assertEquals(need, l.window(), "LEDBAT yields everything above the stream's rate, never the rate itself");
+    }
+
+    @Test
+    void theRateMeterMeasuresOverItsSpan() {
+        RateMeter m = new RateMeter(2_000_000_000L);
+        long t = 0;
+        for (int i = 0; i < 3000; i++) {
+            m.add(1024, t += 1_000_000); // 1024 bytes a millisecond for 3 s
+        }
+        assertEquals(1_024_000, m.perSecond(t), 30_000);
+        assertEquals(0, m.perSecond(t + 5_000_000_000L), "silence ages it out");
+    }
 }
