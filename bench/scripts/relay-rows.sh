@@ -38,11 +38,5 @@ row() {
       awk -F= 'BEGIN{run=0;max=0;prev=-1} {v=$2; if (v==prev && v>0) run++; else run=0; if (run>max) max=run; prev=v} END{print max}')
   echo "| $label | $chunks | $(echo "$summary" | sed -n 's/.*lost=\([0-9]*\).*/\1/p') | $(echo "$summary" | sed -n 's/.*rerequested=\([0-9]*\).*/\1/p') | $stall |"
 }
-row "no delay, no loss"
-row "10 ms RTT" --rtt 10ms
-row "25 ms RTT" --rtt 25ms
-row "50 ms RTT" --rtt 50ms
-row "50 ms RTT, ±5 ms jitter" --rtt 50ms --jitter 5ms
-row "10 ms RTT, 2 % loss" --rtt 10ms --loss 2%
-row "50 ms RTT ±5 ms, 5 % loss" --rtt 50ms --jitter 5ms --loss 5%
-row "100 ms RTT ±5 ms, 1 % loss" --rtt 100ms --jitter 5ms --loss 1%
+ROWS=${ROWS:-}
+if [ -n "$ROWS" ]; then eval "$ROWS"; else . bench/scripts/issue17-rows.sh; fi
