@@ -56,6 +56,7 @@ final class Channel implements LivePicker.Holder {
     private long lastReceivedNanos;
     private long lastSentNanos;
     private int handshakeAttempts;
+    private long handshakeSentNanos;
 
     Channel(int localId, InetSocketAddress remote, LiveSwarm swarm, boolean initiator, EngineConfig config, long now) {
         this.localId = localId;
@@ -218,8 +219,14 @@ final class Channel implements LivePicker.Holder {
         return now - lastSentNanos;
     }
 
-    int handshakeSent() {
+    int handshakeSent(long now) {
+        handshakeSentNanos = now;
         return ++handshakeAttempts;
+    }
+
+    /** The round trip of our handshake and its answer, -1 if it was sent more than once (Karn: whose answer is it?). */
+    long handshakeRtt(long now) {
+        return handshakeAttempts == 1 ? now - handshakeSentNanos : -1;
     }
 
     int handshakeAttempts() {

@@ -212,6 +212,15 @@ final class LivePicker<H extends LivePicker.Holder> {
         }
     }
 
+    /** Our handshake with {@code holder} took {@code rttNanos} there and back: the first estimate of its round trip. */
+    void onHandshakeRtt(H holder, long rttNanos) {
+        HolderState st = stateOf.computeIfAbsent(holder, h -> new HolderState());
+        if (!st.rtt.hasSample()) {
+            st.rtt.sample(rttNanos);
+            st.minRtt = Math.min(st.minRtt, rttNanos);
+        }
+    }
+
     /** A holder became ready or stopped being ready (handshake done, CHOKE, UNCHOKE). */
     void onHolderChanged() {
         dirty = true;

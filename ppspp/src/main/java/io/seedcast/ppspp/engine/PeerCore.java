@@ -383,7 +383,7 @@ public final class PeerCore {
     }
 
     private void sendHandshake(Channel c, long now) {
-        c.handshakeSent();
+        c.handshakeSent(now);
         send(c, new Datagram(0, List.of(new Handshake(c.localId, c.swarm.params.handshakeOptions(c.swarm.id, true)))), now);
     }
 
@@ -464,6 +464,11 @@ public final class PeerCore {
             }
             c.establish(h.sourceChannel(), h.options().liveDiscardWindow());
             c.swarm.stats.peers.set(c.swarm.channels.size());
+            long rtt = c.handshakeRtt(now);
+            if (c.swarm.role.fetches() && c.initiator && rtt > 0) {
+                // The first requests' deadlines come from the path's round trip, not from a 1.5 s guess.
+                c.swarm.picker.onHandshakeRtt(c, rtt);
+            }
             onEstablished(c, now);
         }
     }

@@ -28,18 +28,19 @@ public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile
 
     /** What one run measured, worst viewer first where it matters. */
     public record Result(Scenario scenario, double onTimeWorst, double onTimeMean, long stallMsWorst, long lostForGood,
-            double bytesPerDelivered, double peerShare, long firstOutputMsWorst, long published, long reRequests, long lossesDetected) {
+            double bytesPerDelivered, double peerShare, long firstOutputMsWorst, long published, long reRequests, long lossesDetected,
+            long delayP50Ms, long delayP99Ms) {
 
         public String row() {
-            return String.format(Locale.ROOT, "| %s | %d | %s | %.1f Mbit/s | %.2f%% | %.2f%% | %d | %d | %.3f | %.0f%% | %d |",
+            return String.format(Locale.ROOT, "| %s | %d | %s | %.1f Mbit/s | %.2f%% | %.2f%% | %d | %d | %.3f | %.0f%% | %d | %d / %d |",
                     scenario.path, scenario.viewers, scenario.p2p ? (scenario.uploadCap > 0 ? "yes, source capped" : "yes") : "no",
                     scenario.bitsPerSecond / 1e6, 100 * onTimeWorst, 100 * onTimeMean, stallMsWorst, lostForGood, bytesPerDelivered,
-                    100 * peerShare, firstOutputMsWorst);
+                    100 * peerShare, firstOutputMsWorst, delayP50Ms, delayP99Ms);
         }
 
         public static String header() {
-            return "| path (each direction) | viewers | peer to peer | stream | in order within 1 s, worst viewer | mean | longest stall ms | lost for good | bytes sent / delivered | from peers | join -> first output ms |\n"
-                    + "|---|---|---|---|---|---|---|---|---|---|---|";
+            return "| path (each direction) | viewers | peer to peer | stream | in order within 1 s, worst viewer | mean | longest stall ms | lost for good | bytes sent / delivered | from peers | join -> first output ms | publish -> output p50 / p99 ms |\n"
+                    + "|---|---|---|---|---|---|---|---|---|---|---|---|";
         }
     }
 
@@ -94,6 +95,7 @@ public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile
         long stallWorst = 0;
         long firstWorst = 0;
         long delivered = 0;
+        List<Long> delays = new ArrayList<>();
         for (int v = 0; v < outputs.size(); v++) {
             TreeMap<Long, Long> out = outputs.get(v);
             long joinedAt = 1_000_000_000L + v * 100_000_000L;
@@ -119,6 +121,11 @@ public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile
             double f = due == 0 ? 0 : onTime / (double) due;
             worst = Math.min(worst, f);
             sum += f;
+            for (var e : out.entrySet()) {
+                if (e.getKey() < published.size()) {
+                    delays.add(e.getValue() - published.get((int) (long) e.getKey()));
+                }
+            }
             long[] times = out.values().stream().mapToLong(Long::longValue).sorted().toArray();
             long stall = end - times[times.length - 1];
             for (int i = 1; i < times.length; i++) {
@@ -139,8 +146,11 @@ public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile
             reRequests += s.stats().reRequests.get();
         }
         double perDelivered = delivered == 0 ? Double.POSITIVE_INFINITY : net.bytesSent() / (double) (delivered * chunkSize);
+        java.util.Collections.sort(delays);
+        long p50 = delays.isEmpty() ? -1 : delays.get(delays.size() / 2) / 1_000_000;
+        long p99 = delays.isEmpty() ? -1 : delays.get(Math.min(delays.size() - 1, (int) (delays.size() * 0.99))) / 1_000_000;
         return new Result(this, worst, outputs.isEmpty() ? 0 : sum / outputs.size(), stallWorst, lost, perDelivered,
-                bytesIn == 0 ? 0 : fromPeers / (double) bytesIn, firstWorst, published.size(), reRequests, detected);
+                bytesIn == 0 ? 0 : fromPeers / (double) bytesIn, firstWorst, published.size(), reRequests, detected, p50, p99);
     }
 
     /** Prints the target table: {@code java -cp ... io.seedcast.ppspp.sim.Scenario [seconds]}. */

@@ -145,6 +145,17 @@ class LivePickerTest {
     }
 
     @Test
+    void theHandshakesRoundTripSetsTheFirstDeadlinesNotTheConfiguredTimeout() {
+        LivePicker<Peer> p = picker(Duration.ZERO);
+        Peer far = new Peer("far", true).has(0, 0);
+        p.onHandshakeRtt(far, 200 * MS);
+        pick(p, List.of(far), 0, Set.of(), 0);
+        long deadline = p.wakeAt();
+        assertTrue(deadline < EngineConfig.defaults(null).requestTimeout().toNanos() && deadline >= 400 * MS,
+                "a few round trips of 200 ms, not the 1.5 s a first request waits without an estimate: " + deadline / MS + " ms");
+    }
+
+    @Test
     void aChunkOvertakenByThreeHigherOnesFromTheSameHolderIsAskedAgainAtOnce() {
         LivePicker<Peer> p = picker(Duration.ZERO);
         Peer a = new Peer("a", true).has(0, 9);
