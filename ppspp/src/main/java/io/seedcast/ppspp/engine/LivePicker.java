@@ -292,6 +292,18 @@ final class LivePicker<H extends LivePicker.Holder> {
         return now + Math.min(timeoutNanos, Math.max(MIN_DEADLINE_NANOS, 2 * st.rtt.srtt() + 4 * st.rtt.rttvar()));
     }
 
+    /** A chunk asked again is the lowest its holder has to send: it comes first, a round trip later, or it was lost again. */
+    private long retryDeadline(H holder, long now) {
+        HolderState st = stateOf.get(holder);
+        if (st == null || !st.rtt.hasSample()) {
+            return deadline(holder, now);
+        }
+        long path = st.minRtt == Long.MAX_VALUE ? st.rtt.srtt() : st.minRtt;
+        return now + Math.min(timeoutNanos, Math.max(RETRY_MIN_DEADLINE_NANOS, path + 4 * st.rtt.rttvar() + 20_000_000L));
+    }
+
+    static final long RETRY_MIN_DEADLINE_NANOS = 100_000_000L;
+
     boolean isRequested(long chunk) {
         return requested.containsKey(chunk);
     }
@@ -401,7 +413,7 @@ final class LivePicker<H extends LivePicker.Holder> {
             }
             waitingUntil.remove(i);
             HolderState st = stateOf.computeIfAbsent(best, h -> new HolderState());
-            long deadline = deadline(best, now);
+            long deadline = avoid != null ? retryDeadline(best, now) : deadline(best, now);
             requested.put(i, new Request<>(best, now, deadline, false, avoid != null));
             st.load++;
             wakeAt = Math.min(wakeAt, deadline);

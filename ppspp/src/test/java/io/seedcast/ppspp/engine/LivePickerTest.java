@@ -156,6 +156,22 @@ class LivePickerTest {
     }
 
     @Test
+    void aChunkAskedAgainIsGivenARoundTripNotTheBacklogDeadline() {
+        LivePicker<Peer> p = picker(Duration.ZERO);
+        Peer a = new Peer("a", true).has(0, 9);
+        p.onHandshakeRtt(a, 20 * MS);
+        pick(p, List.of(a), 0, Set.of(), 0);
+        long first = p.wakeAt();
+        assertEquals(LivePicker.MIN_DEADLINE_NANOS, first, "a first request allows for the holder's backlog: 300 ms at the least");
+        // Nothing comes: at the deadline chunk 0 is asked again; being the lowest, it is sent first, so a lost copy shows
+        // after about a round trip, not after another 300 ms.
+        Recorded again = pick(p, List.of(a), 0, Set.of(), first + 1);
+        assertTrue(again.requested.contains(0L));
+        long retry = p.wakeAt() - (first + 1);
+        assertEquals(LivePicker.RETRY_MIN_DEADLINE_NANOS, retry, "100 ms at 20 ms RTT: " + retry / MS + " ms");
+    }
+
+    @Test
     void aChunkOvertakenByThreeHigherOnesFromTheSameHolderIsAskedAgainAtOnce() {
         LivePicker<Peer> p = picker(Duration.ZERO);
         Peer a = new Peer("a", true).has(0, 9);
