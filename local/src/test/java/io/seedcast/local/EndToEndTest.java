@@ -187,8 +187,12 @@ class EndToEndTest {
                 long deadline = System.nanoTime() + 40_000_000_000L;
                 while (System.nanoTime() < deadline && (first < 0 || t < first + 5)) {
                     Thread.sleep(500);
-                    var v = LocalCluster.JSON.readTree(chrome.eval("JSON.stringify({t: document.getElementById('video').currentTime, "
-                            + "e: window.seedcastError || null, s: document.getElementById('status').textContent})").asText());
+                    String json = chrome.eval("document.getElementById('video') ? JSON.stringify({t: document.getElementById('video').currentTime, "
+                            + "e: window.seedcastError || null}) : ''").asText();
+                    if (json.isEmpty()) {
+                        continue; // the page is still loading
+                    }
+                    var v = LocalCluster.JSON.readTree(json);
                     assertTrue(v.path("e").isNull(), "the player failed: " + v);
                     t = v.path("t").asDouble();
                     if (first < 0 && t > 0) {
