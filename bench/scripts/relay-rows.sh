@@ -6,13 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_PER_ROW=${1:-60}
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-./seedcast peer help >/dev/null 2>&1 || true   # builds seedcast-peer once
-. ./scripts/env.sh
-seedcast_find_jdk
-cp peer/target/seedcast-peer.jar "$work/peer.jar"
-PEER=("$JAVA_HOME/bin/java" -jar "$work/peer.jar")
+. bench/scripts/peer-rows-setup.sh
 head -c $(( (SECONDS_PER_ROW + 15) * 250000 )) /dev/urandom > "$work/stream.bin"
 port=$(( 20000 + RANDOM % 20000 ))
 echo "| path between viewer and source | chunks written in ${SECONDS_PER_ROW} s (a 2 Mbit/s source serves ~$(( SECONDS_PER_ROW * 244 ))) | lost for good (a hole) | re-requested | longest stall (s) |"

@@ -8,13 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_PER_ROW=${1:-60}
 command -v srt-live-transmit >/dev/null || { echo "srt-live-transmit missing: apt-get install srt-tools" >&2; exit 2; }
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-./seedcast peer help >/dev/null 2>&1 || true   # builds seedcast-peer once
-. ./scripts/env.sh
-seedcast_find_jdk
-cp peer/target/seedcast-peer.jar "$work/peer.jar"
-PEER=("$JAVA_HOME/bin/java" -jar "$work/peer.jar")
+. bench/scripts/peer-rows-setup.sh
 port=$(( 20000 + RANDOM % 20000 ))
 sent=$(( SECONDS_PER_ROW * 2000000 / 8 / 1316 ))
 echo "| path between viewer and source | SRT: datagrams delivered of ~$sent | never delivered | longest gap (ms) | one-way delay p50 / p99 (ms) | sent before SRT connected |"

@@ -162,9 +162,4 @@ final class HlsSegmenter {
     synchronized int segmentCount() {
         return segments.size();
     }
-
-    /** PTS of the newest video frame out (90 kHz), -1 before. */
-    synchronized long lastPts() {
-        return lastPts;
-    }
 }

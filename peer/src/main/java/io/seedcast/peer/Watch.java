@@ -108,11 +108,6 @@ final class Watch implements AutoCloseable {
         return s;
     }
 
-    /** The swarm joined last. */
-    LiveSwarm newest() {
-        return joined.getLast();
-    }
-
     /** The swarm whose chunks are being output. */
     LiveSwarm current() {
         return joined.get(Math.min(splicer.activeGeneration(), joined.size() - 1));

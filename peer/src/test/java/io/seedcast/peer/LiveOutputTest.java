@@ -83,7 +83,8 @@ class LiveOutputTest {
         while (written <= LiveOutput.CLIENT_BUFFER + ts.length) {
             live.write(ts, 0, ts.length);
             written += ts.length;
-            while (reading.next(0) != null && reading.next(0).length > 0) {
+            byte[] got;
+            while ((got = reading.next(0)) != null && got.length > 0) {
                 // the good player keeps up
             }
         }
