@@ -224,9 +224,13 @@ final class Channel implements LivePicker.Holder {
         return ++handshakeAttempts;
     }
 
-    /** The round trip of our handshake and its answer, -1 if it was sent more than once (Karn: whose answer is it?). */
+    /**
+     * The round trip of our handshake and its answer, -1 before we sent one. After a retry the answer may be to an earlier
+     * copy (Karn), so this is measured from the last one sent: a lower bound, better than no estimate, which would leave
+     * the first requests of a lossy path on the configured timeout.
+     */
     long handshakeRtt(long now) {
-        return handshakeAttempts == 1 ? now - handshakeSentNanos : -1;
+        return handshakeAttempts > 0 ? now - handshakeSentNanos : -1;
     }
 
     int handshakeAttempts() {

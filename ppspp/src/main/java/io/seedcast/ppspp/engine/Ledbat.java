@@ -41,7 +41,17 @@ final class Ledbat {
 
     /** The congestion window in bytes. */
     long window() {
-        return Math.max((long) cwnd, floor);
+        return floor > cwnd && !congested() ? floor : (long) cwnd;
+    }
+
+    /**
+     * Whether the queue we build is at the target: then the floor gives way. The floor follows the measured RTT, which
+     * grows with the queue; holding it there would keep a capped uplink full (a source capped at 500 KB/s sent three
+     * times that into its queue), and every viewer's chunks would wait in it.
+     */
+    boolean congested() {
+        long q = queuingDelay();
+        return q >= targetMicros;
     }
 
     /**
@@ -52,7 +62,7 @@ final class Ledbat {
      */
     void floor(long bytes) {
         floor = Math.max(0, bytes);
-        if (cwnd < floor) {
+        if (cwnd < floor && !congested()) {
             cwnd = floor;
         }
     }

@@ -49,9 +49,23 @@ final class LivePicker<H extends LivePicker.Holder> {
         void cancel(H holder, long chunk);
     }
 
-    /** A chunk asked of a holder: when, until when, and its place in the order we asked that holder. */
-    /** {@code retry}: asked before; its DATA may answer either request, so it gives no round-trip sample (Karn's rule). */
-    private record Request<H>(H holder, long requestedNanos, long deadlineNanos, boolean arrived, boolean retry) {
+    /**
+     * A chunk asked of a holder: when, until when. {@code retry}: asked before; its DATA may answer either request, so it
+     * gives no round-trip sample (Karn's rule). {@code overtakenAt}: when a higher chunk from the same holder first showed
+     * this one lost, or {@link Long#MAX_VALUE}.
+     */
+    private record Request<H>(H holder, long requestedNanos, long deadlineNanos, boolean arrived, boolean retry, long overtakenAt) {
+        Request(H holder, long requestedNanos, long deadlineNanos, boolean retry) {
+            this(holder, requestedNanos, deadlineNanos, false, retry, Long.MAX_VALUE);
+        }
+
+        Request<H> arrive() {
+            return new Request<>(holder, requestedNanos, deadlineNanos, true, retry, overtakenAt);
+        }
+
+        Request<H> overtaken(long at) {
+            return new Request<>(holder, requestedNanos, deadlineNanos, arrived, retry, at);
+        }
     }
 
     /** What the picker learns of one holder: load, request-to-data round trip (RFC 6298 style), delivery rate. */
@@ -196,20 +210,57 @@ final class LivePicker<H extends LivePicker.Holder> {
      */
     void onArrived(long chunk, H from, long now) {
         Request<H> r = requested.get(chunk);
-        if (r != null && r.holder() == from && !r.arrived()) {
-            requested.put(chunk, new Request<>(r.holder(), r.requestedNanos(), r.deadlineNanos(), true, r.retry()));
-        }
         HolderState st = stateOf.computeIfAbsent(from, h -> new HolderState());
         // The window forgets a rare outlier over a few hundred chunks (RACK keeps its reo_wnd only for a while too).
         st.reorderNanos -= st.reorderNanos >> 8;
         if (chunk > st.highestChunk) {
+            long before = st.highestChunk;
             st.highestChunk = chunk;
             st.highestChunkAt = now;
             st.highestChunkAsked = r != null && r.holder() == from ? r.requestedNanos() : Long.MAX_VALUE;
-        } else if (chunk < st.highestChunk) {
-            // Overtaken on the way and here anyway: the path reorders this much; wait that long before calling a loss.
-            st.reorderNanos = Math.max(st.reorderNanos, now - st.highestChunkAt);
+            // The chunks this one overtakes by the threshold, asked of this holder no later than it: from now, they are late.
+            for (long k = Math.max(before - REORDER_THRESHOLD + 1, chunk - MAX_WINDOW); k <= chunk - REORDER_THRESHOLD; k++) {
+                Request<H> q = requested.get(k);
+                if (q != null && q.holder() == from && !q.arrived() && q.overtakenAt() == Long.MAX_VALUE
+                        && q.requestedNanos() <= st.highestChunkAsked) {
+                    requested.put(k, q.overtaken(now));
+                    dirty = true;
+                }
+            }
+        } else if (chunk < st.highestChunk && r != null) {
+            long late = lateBy(r, from, now, st);
+            if (late > 0) {
+                // Overtaken on the way and here anyway: the path reorders this much; wait that long before calling a loss.
+                st.reorderNanos = Math.max(st.reorderNanos, late);
+            }
         }
+        if (r != null && r.holder() == from && !r.arrived()) {
+            requested.put(chunk, r.arrive());
+        }
+    }
+
+    /**
+     * How long after it was overtaken a copy sent before higher chunks arrived, or 0 if this is not such a copy: a retry's
+     * own answer is simply served later. The first copy of a chunk we already asked again (of another holder, or too soon
+     * to answer the retry) is what a loss declared too early leaves behind: the window was too short.
+     */
+    private long lateBy(Request<H> r, H from, long now, HolderState st) {
+        if (r.retry()) {
+            boolean first = r.holder() != from || now - r.requestedNanos() < st.minRtt;
+            // How late it was is not known from here; RACK widens its window for each spurious retransmission (RFC 8985
+            // §6.2): so do we, twice what it was.
+            return first ? 2 * reorderWindow(st) : 0;
+        }
+        return r.holder() == from && r.overtakenAt() != Long.MAX_VALUE ? now - r.overtakenAt() : 0;
+    }
+
+    /**
+     * How long after being overtaken a chunk from this holder counts as lost: the reordering seen, at least an eighth of
+     * the round trip (jitter before any was measured; RACK starts at a quarter) and 2 ms, at most a round trip.
+     */
+    private static long reorderWindow(HolderState st) {
+        long rtt = st.minRtt != Long.MAX_VALUE ? st.minRtt : Math.max(0, st.rtt.srtt());
+        return Math.max(Math.max(2_000_000L, rtt / 8), Math.min(st.reorderNanos * 5 / 4, Math.max(rtt, st.rtt.srtt())));
     }
 
     /** Our handshake with {@code holder} took {@code rttNanos} there and back: the first estimate of its round trip. */
@@ -283,24 +334,71 @@ final class LivePicker<H extends LivePicker.Holder> {
     static final int MAX_WINDOW = 4096;
 
 
-    /** When a request of this holder is given up if nothing came: a few round trips, within [300 ms, the configured timeout]. */
+    /**
+     * The time a chunk takes from this holder when nothing is queued ahead of it: the shortest round trip seen (the
+     * smoothed one carries the queue), with the jitter the path showed, at most half the round trip again, and 20 ms.
+     */
+    private static long pathNanos(HolderState st) {
+        long path = st.minRtt == Long.MAX_VALUE ? st.rtt.srtt() : st.minRtt;
+        return path + Math.min(4 * st.rtt.rttvar(), path / 2) + 20_000_000L;
+    }
+
+    /**
+     * When a request of this holder is given up if nothing came: a few round trips, or sooner the time the chunks queued
+     * ahead of it take at the rate the holder delivers (rttvar inflated by a passing queue would otherwise stretch it to
+     * most of a second); within [300 ms, the configured timeout].
+     */
     private long deadline(H holder, long now) {
         HolderState st = stateOf.get(holder);
         if (st == null || !st.rtt.hasSample()) {
-            return now + timeoutNanos;
+            return now + unmeasuredDeadline();
         }
-        return now + Math.min(timeoutNanos, Math.max(MIN_DEADLINE_NANOS, 2 * st.rtt.srtt() + 4 * st.rtt.rttvar()));
+        long d = 2 * st.rtt.srtt() + 4 * st.rtt.rttvar();
+        if (st.chunksPerSecond > 0) {
+            d = Math.min(d, pathNanos(st) + (long) (2e9 * st.load / st.chunksPerSecond));
+        }
+        return now + Math.min(timeoutNanos, Math.max(MIN_DEADLINE_NANOS, d));
     }
 
-    /** A chunk asked again is the lowest its holder has to send: it comes first, a round trip later, or it was lost again. */
-    private long retryDeadline(H holder, long now) {
+    /**
+     * A holder with no round trip measured yet (its handshake was answered by an earlier copy, or we never handshook it):
+     * as far away as twice the farthest holder we did measure, within [300 ms, the configured timeout]; the timeout if
+     * none is measured.
+     */
+    private long unmeasuredDeadline() {
+        long d = -1;
+        for (HolderState st : stateOf.values()) {
+            if (st.rtt.hasSample()) {
+                d = Math.max(d, 2 * pathNanos(st));
+            }
+        }
+        return d < 0 ? timeoutNanos : Math.min(timeoutNanos, Math.max(MIN_DEADLINE_NANOS, d));
+    }
+
+    /** How long a chunk that is first in its holder's queue takes: asked again, or the one the output waits for. */
+    private long retryDelay(H holder) {
         HolderState st = stateOf.get(holder);
         if (st == null || !st.rtt.hasSample()) {
-            return deadline(holder, now);
+            return unmeasuredDeadline();
         }
-        long path = st.minRtt == Long.MAX_VALUE ? st.rtt.srtt() : st.minRtt;
-        return now + Math.min(timeoutNanos, Math.max(RETRY_MIN_DEADLINE_NANOS, path + 4 * st.rtt.rttvar() + 20_000_000L));
+        return Math.min(timeoutNanos, Math.max(RETRY_MIN_DEADLINE_NANOS, pathNanos(st)));
     }
+
+    /**
+     * When request {@code r} is given up: at its deadline, or for the chunk the output waits on ({@code head}) as soon as
+     * it is overdue as the first in its holder's queue (since it was asked, or since the chunk before it came): a lost
+     * head-of-line chunk stalls the viewer while it waits.
+     */
+    private long due(Request<H> r, boolean head) {
+        if (!head || r.arrived()) {
+            return r.deadlineNanos();
+        }
+        return Math.min(r.deadlineNanos(), Math.max(r.requestedNanos(), headSince) + retryDelay(r.holder()));
+    }
+
+    /** The chunk the output waits on, and since when. */
+    private long head = -1;
+    private long headSince;
 
     static final long RETRY_MIN_DEADLINE_NANOS = 100_000_000L;
 
@@ -322,6 +420,10 @@ final class LivePicker<H extends LivePicker.Holder> {
             return;
         }
         boolean news = viewerNews;
+        if (from != head) {
+            head = from;
+            headSince = now;
+        }
         dirty = false;
         viewerNews = false;
         wakeAt = Long.MAX_VALUE;
@@ -333,13 +435,19 @@ final class LivePicker<H extends LivePicker.Holder> {
             // Holders serve the lowest chunk asked first: a higher chunk that left the holder after our request for this one
             // reached it (its arrival a round trip or more after we asked) means this one was sent before it and lost on
             // the way. Declared lost once a little jitter has passed after that arrival (QUIC's loss detection, in chunks).
-            long reorder = st == null ? 0 : Math.max(2_000_000L, Math.min(st.reorderNanos * 5 / 4, Math.max(st.minRtt, st.rtt.srtt())));
+            long reorder = st == null ? 0 : reorderWindow(st);
             // The higher chunk was asked with or after this one, or came so long after we asked for this one that our request
             // had reached the holder before it left.
             boolean overtaken = st != null && !r.arrived() && st.highestChunk >= chunk + REORDER_THRESHOLD
                     && (st.highestChunkAsked >= r.requestedNanos()
                             || (st.minRtt != Long.MAX_VALUE && st.highestChunkAt >= r.requestedNanos() + st.minRtt + 2 * reorder));
-            long lossAt = overtaken ? st.highestChunkAt + reorder : Long.MAX_VALUE;
+            if (overtaken && r.overtakenAt() == Long.MAX_VALUE) {
+                // Counted from the first arrival that overtook it: later ones would keep pushing the loss back.
+                r = r.overtaken(st.highestChunkAt);
+                e.setValue(r);
+            }
+            long lossAt = r.arrived() || r.overtakenAt() == Long.MAX_VALUE ? Long.MAX_VALUE : r.overtakenAt() + reorder;
+            long due = due(r, chunk == from);
             if (chunk < from) {
                 it.remove();
                 release(r.holder());
@@ -353,7 +461,7 @@ final class LivePicker<H extends LivePicker.Holder> {
                 reRequests++;
                 detectedLost++;
                 lostFrom.put(chunk, r.holder());
-            } else if (r.deadlineNanos() < now) {
+            } else if (due < now) {
                 it.remove();
                 release(r.holder());
                 reRequests++;
@@ -361,18 +469,20 @@ final class LivePicker<H extends LivePicker.Holder> {
                 // REQUEST on the way would take the new request back.
                 lostFrom.put(chunk, r.holder());
             } else {
-                wakeAt = Math.min(wakeAt, Math.min(r.deadlineNanos(), lossAt));
+                wakeAt = Math.min(wakeAt, Math.min(due, lossAt));
             }
         }
         lostFrom.keySet().removeIf(i -> i < from);
         waitingUntil.keySet().removeIf(i -> i < from);
         List<H> ready = new ArrayList<>();
+        List<H> anyReady = new ArrayList<>();
         // A viewer is near the edge with us if what it last announced is at most two munros behind our playout point.
         long nearEdge = from - 2L * Math.max(32, params.chunksPerSignature());
         int viewersAtEdge = 0;
         long newest = -1;
         for (H h : holders) {
             if (h.ready()) {
+                anyReady.add(h);
                 if (outstanding(h) < limit(h)) {
                     ready.add(h);
                 }
@@ -385,24 +495,26 @@ final class LivePicker<H extends LivePicker.Holder> {
         Map<H, ArrayDeque<Long>> picked = new LinkedHashMap<>();
         // Nothing past the newest chunk any holder announced can be asked for: at the live edge that leaves a few chunks.
         long end = Math.min(from + window(), newest + 1);
-        for (long i = from; i < end && !ready.isEmpty(); i++) {
+        for (long i = from; i < end && !anyReady.isEmpty(); i++) {
             if (have.test(i) || requested.containsKey(i)) {
                 continue;
             }
+            H avoid = lostFrom.get(i);
+            if (avoid == null && ready.isEmpty()) {
+                continue;
+            }
             Long until = waitingUntil.get(i);
-            if (until != null && !news && now < until) {
+            if (avoid == null && until != null && !news && now < until) {
                 wakeAt = Math.min(wakeAt, until);
                 continue;
             }
-            H avoid = lostFrom.get(i);
-            H best = leastLoadedHolder(ready, i, avoid);
-            if (best == null && avoid != null) {
-                best = leastLoadedHolder(ready, i, null);
-            }
+            // A chunk lost once is late already: it goes to the holder that answers soonest, past the per-holder limit and
+            // the offload wait, which would hold it back behind the chunks queued after it.
+            H best = avoid != null ? fastestHolder(anyReady, i, avoid) : leastLoadedHolder(ready, i);
             if (best == null) {
                 continue;
             }
-            if (best.seeder() && waitNanos > 0) {
+            if (best.seeder() && waitNanos > 0 && avoid == null) {
                 long chunk = i;
                 int k = viewersAtEdge;
                 long release = waitingUntil.computeIfAbsent(i, x -> now + offloadDelay(salt, chunk, k, waitNanos));
@@ -413,8 +525,8 @@ final class LivePicker<H extends LivePicker.Holder> {
             }
             waitingUntil.remove(i);
             HolderState st = stateOf.computeIfAbsent(best, h -> new HolderState());
-            long deadline = avoid != null ? retryDeadline(best, now) : deadline(best, now);
-            requested.put(i, new Request<>(best, now, deadline, false, avoid != null));
+            long deadline = avoid != null ? now + retryDelay(best) : deadline(best, now);
+            requested.put(i, new Request<>(best, now, deadline, avoid != null));
             st.load++;
             wakeAt = Math.min(wakeAt, deadline);
             if (st.load >= limit(best)) {
@@ -437,7 +549,7 @@ final class LivePicker<H extends LivePicker.Holder> {
     }
 
     /** The holder of chunk {@code i} with the fewest outstanding requests, ties broken at random; a viewer if any viewer has it. */
-    private H leastLoadedHolder(List<H> ready, long i, H avoid) {
+    private H leastLoadedHolder(List<H> ready, long i) {
         H bestViewer = null;
         H bestSeeder = null;
         int viewerLoad = Integer.MAX_VALUE;
@@ -445,9 +557,6 @@ final class LivePicker<H extends LivePicker.Holder> {
         int viewerTies = 0;
         int seederTies = 0;
         for (H h : ready) {
-            if (h == avoid) {
-                continue;
-            }
             int l = outstanding(h);
             if ((h.seeder() ? bestViewer != null || l > seederLoad : l > viewerLoad) || !h.holds(i)) {
                 continue;
@@ -469,6 +578,30 @@ final class LivePicker<H extends LivePicker.Holder> {
             }
         }
         return bestViewer != null ? bestViewer : bestSeeder;
+    }
+
+    /**
+     * The holder of chunk {@code i} that answers soonest by its path time, loaded or not: a retry is the first chunk in its
+     * queue. The one that lost it counts half as slow again (its path lost it once), holders never measured come last.
+     */
+    private H fastestHolder(List<H> ready, long i, H lostBy) {
+        H best = null;
+        double bestScore = Double.MAX_VALUE;
+        for (H h : ready) {
+            if (!h.holds(i)) {
+                continue;
+            }
+            HolderState st = stateOf.get(h);
+            double score = st == null || !st.rtt.hasSample() ? Double.MAX_VALUE / 2 : pathNanos(st);
+            if (h == lostBy) {
+                score *= 1.5;
+            }
+            if (best == null || score < bestScore) {
+                best = h;
+                bestScore = score;
+            }
+        }
+        return best;
     }
 
     private HolderState release(H holder) {

@@ -541,6 +541,9 @@ public final class PeerCore {
         // sender takes an ACK as proof we know the munro and the uncle hashes, and would stop sending them.
         Ack ack = new Ack(d.chunks(), nowMicros() - d.timestampMicros());
         if (!s.role.fetches() || !s.wants(index)) {
+            if (s.role.fetches()) {
+                s.stats.chunksDuplicate.incrementAndGet();
+            }
             c.queue(ack);
             return;
         }

@@ -32,6 +32,8 @@ final class SendState {
     private final NavigableSet<Long> inflightChunks = new TreeSet<>();
     private long inflightBytes;
     private final RttEstimator rtt = new RttEstimator();
+    /** The shortest ACK round trip seen: the path without our own queue in it. */
+    private long minRttNanos = Long.MAX_VALUE;
     private long rtoNanos = INITIAL_RTO_NANOS;
     final Ledbat ledbat;
 
@@ -98,11 +100,12 @@ final class SendState {
 
     /**
      * The stream this channel carries needs {@code bytesPerSecond}: once the RTT is measured, the window stays at least
-     * that rate x RTT, with a quarter of headroom for repairs (see {@link Ledbat#floor}).
+     * that rate x RTT, with a quarter of headroom for repairs (see {@link Ledbat#floor}). The RTT is the shortest seen:
+     * the smoothed one grows with the queue the floor itself builds, and would raise the floor after it.
      */
     void streamRate(long bytesPerSecond) {
         if (rtt.hasSample() && bytesPerSecond > 0) {
-            ledbat.floor(bytesPerSecond * (rtt.srtt() / 1000) / 1_000_000 * 5 / 4);
+            ledbat.floor(bytesPerSecond * (minRttNanos / 1000) / 1_000_000 * 5 / 4);
         }
     }
 
@@ -123,6 +126,7 @@ final class SendState {
 
     private void sample(long sample) {
         rtt.sample(sample);
+        minRttNanos = Math.min(minRttNanos, Math.max(sample, 1));
         rtoNanos = Math.min(MAX_RTO_NANOS, Math.max(MIN_RTO_NANOS, rtt.srtt() + 4 * rtt.rttvar()));
     }
 

@@ -25,6 +25,8 @@ public final class SwarmStats {
     public final AtomicLong reRequests = new AtomicLong();
     /** Of {@link #reRequests}, those asked again because later chunks from the same peer showed them lost (the rest timed out). */
     public final AtomicLong lossesDetected = new AtomicLong();
+    /** Viewer: DATA for a chunk it already held or no longer wanted (a request answered twice, or a copy duplicated on the way). */
+    public final AtomicLong chunksDuplicate = new AtomicLong();
     /** Viewer: chunks between the newest signed chunk it knows of and its output point (how far behind live it plays). */
     public final AtomicLong lagChunks = new AtomicLong();
 }

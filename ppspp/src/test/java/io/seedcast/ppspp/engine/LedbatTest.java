@@ -85,7 +85,7 @@ class LedbatTest {
     }
 
     @Test
-    void aLiveStreamsOwnRateIsAFloorNoCongestionSignalGoesUnder() {
+    void aLiveStreamsOwnRateIsAFloorThatGivesWayOnlyToItsOwnQueue() {
         Ledbat l = new Ledbat(MSS, 100_000);
         long need = 6_000_000 / 8 * 200 / 1000 * 5 / 4; // 6 Mbit/s x 200 ms, with a quarter of headroom
         l.floor(need);
@@ -96,10 +96,20 @@ class LedbatTest {
         }
         assertTrue(l.window() > need, "it grows above the floor while there is no queue");
         for (int i = 0; i < 2000; i++) {
-            l.onAck(5_000 + 250_000, MSS, l.window(), now += 1000); // then a queue far over target
+            l.onAck(5_000, MSS, l.window(), now += 1000);
+            l.onLoss(now, 200_000); // loss with no queue behind it: the path's own (Wi-Fi), not congestion
+        }
+        assertTrue(l.window() >= need, "random loss never takes a live stream under its own rate");
+        for (int i = 0; i < 2000; i++) {
+            l.onAck(5_000 + 250_000, MSS, l.window(), now += 1000); // then a queue far over target: the uplink is full
             l.onLoss(now, 200_000);
         }
-        assertEquals(need, l.window(), "LEDBAT yields everything above the stream's rate, never the rate itself");
+        assertTrue(l.window() < need / 10,
+                "the floor gives way to our own queue, or a capped uplink stays full of what every viewer waits for: " + l.window());
+        for (int i = 0; i < Ledbat.CURRENT_FILTER; i++) {
+            l.onAck(5_000, MSS, l.window(), now += 1000);
+        }
+        assertEquals(need, l.window(), "the queue drained: the stream's rate is back at once, not a slow climb");
     }
 
     @Test

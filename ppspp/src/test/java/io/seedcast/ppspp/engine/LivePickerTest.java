@@ -176,6 +176,7 @@ class LivePickerTest {
         LivePicker<Peer> p = picker(Duration.ZERO);
         Peer a = new Peer("a", true).has(0, 9);
         Peer b = new Peer("b", true).has(0, 9);
+        p.onHandshakeRtt(b, 60 * MS);
         pick(p, List.of(a), 0, Set.of(), 0);
         Set<Long> have = new HashSet<>();
         // Chunks 1..4 arrive after 50 ms; chunk 0, asked with them and served first (lowest first), does not: lost.
@@ -188,6 +189,107 @@ class LivePickerTest {
         assertTrue(p.wakeAt() < 60 * MS, "it wakes when chunk 0 counts as lost: " + p.wakeAt() / MS + " ms");
         Recorded r = pick(p, List.of(a, b), 0, have, p.wakeAt());
         assertEquals(List.of("b:0-0"), r.requests, "asked again, of the other holder, long before the request timeout");
+    }
+
+    @Test
+    void aLossCountsFromTheFirstArrivalThatOvertookItWhileHigherChunksKeepComing() {
+        LivePicker<Peer> p = picker(Duration.ZERO);
+        Peer a = new Peer("a", true).has(0, 999);
+        p.onHandshakeRtt(a, 50 * MS);
+        pick(p, List.of(a), 0, Set.of(), 0);
+        Set<Long> have = new HashSet<>();
+        long retriedAt = -1;
+        // Chunk 0 is lost; 1, 2, 3... arrive one every 4 ms from 50 ms on, as a 2 Mbit/s stream does.
+        for (long i = 1; i < 60 && retriedAt < 0; i++) {
+            long t = 50 * MS + (i - 1) * 4 * MS;
+            p.onArrived(i, a, t);
+            p.onReceived(i, a, t);
+            have.add(i);
+            if (pick(p, List.of(a), 0, have, t).requested.contains(0L)) {
+                retriedAt = t;
+            }
+        }
+        // Overtaken by chunk 3 at 58 ms; each newer arrival must not push the verdict back (it would wait for the
+        // 300 ms deadline while the viewer's output stands still).
+        assertTrue(retriedAt > 0 && retriedAt < 80 * MS, "asked again at " + retriedAt / MS + " ms");
+        assertEquals(1, p.lossesDetected());
+    }
+
+    @Test
+    void aChunkThatCameAndWaitsForItsHashesIsNotCalledLost() {
+        LivePicker<Peer> p = picker(Duration.ZERO);
+        Peer a = new Peer("a", true).has(0, 9);
+        p.onHandshakeRtt(a, 50 * MS);
+        pick(p, List.of(a), 0, Set.of(), 0);
+        Set<Long> have = new HashSet<>();
+        for (long i = 1; i <= 3; i++) {
+            p.onArrived(i, a, 50 * MS);
+            p.onReceived(i, a, 50 * MS);
+            have.add(i);
+        }
+        // Overtaken on the way by jitter, chunk 0 comes 2 ms later; its munro hash is not here yet, so it is held back.
+        p.onArrived(0, a, 52 * MS);
+        assertTrue(pick(p, List.of(a), 0, have, 100 * MS).requests.isEmpty(), "not asked again: it is here");
+        assertEquals(0, p.reRequests());
+    }
+
+    @Test
+    void theChunkTheOutputWaitsOnIsOverdueARoundTripAfterItBecameFirst() {
+        LivePicker<Peer> p = picker(Duration.ZERO);
+        Peer a = new Peer("a", true).has(0, 9);
+        p.onHandshakeRtt(a, 50 * MS);
+        pick(p, List.of(a), 0, Set.of(), 0);
+        Set<Long> have = new HashSet<>();
+        for (long i = 0; i <= 4; i++) {
+            p.onArrived(i, a, 60 * MS);
+            p.onReceived(i, a, 60 * MS);
+            have.add(i);
+        }
+        // Chunk 5 is now first in a's queue and the output waits on it: once a round trip has passed since then
+        // (50 ms + jitter allowance + 20 ms), it is asked again, not at the 300 ms deadline the other chunks keep.
+        assertTrue(pick(p, List.of(a), 5, have, 60 * MS).requests.isEmpty());
+        long due = p.wakeAt();
+        assertTrue(due >= 130 * MS && due <= 170 * MS, "due at " + due / MS + " ms");
+        Recorded again = pick(p, List.of(a), 5, have, due + 1);
+        assertEquals(List.of("a:5-5"), again.requests, "only the chunk the output waits on");
+    }
+
+    @Test
+    void aRetryGoesToTheHolderThatAnswersSoonestWithoutTheOffloadWait() {
+        LivePicker<Peer> p = picker(Duration.ofMillis(200));
+        Peer seeder = new Peer("seeder", true).has(0, 999);
+        Peer viewer = new Peer("viewer", false).has(0, 999);
+        p.onHandshakeRtt(seeder, 20 * MS);
+        p.onHandshakeRtt(viewer, 150 * MS);
+        Recorded first = pick(p, List.of(seeder, viewer), 0, Set.of(), 0);
+        assertTrue(first.requests.get(0).startsWith("viewer:0-"), "a viewer first: " + first.requests);
+        Set<Long> have = new HashSet<>();
+        for (long i = 4; i <= 6; i++) {
+            p.onArrived(i, viewer, 160 * MS);
+            p.onReceived(i, viewer, 160 * MS);
+            have.add(i);
+        }
+        for (long i = 0; i <= 2; i++) {
+            p.onArrived(i, viewer, 160 * MS);
+            p.onReceived(i, viewer, 160 * MS);
+            have.add(i);
+        }
+        pick(p, List.of(seeder, viewer), 3, have, 161 * MS);
+        Recorded r = pick(p, List.of(seeder, viewer), 3, have, p.wakeAt());
+        // Lost from the far viewer; the seeder, seven times nearer, sends it now: no waiting for a viewer to hold it.
+        assertTrue(r.requests.contains("seeder:3-3"), r.requests.toString());
+    }
+
+    @Test
+    void aHolderNeverMeasuredIsGivenTwiceTheFarthestMeasuredPathNotTheTimeout() {
+        LivePicker<Peer> p = picker(Duration.ZERO);
+        Peer far = new Peer("far", true).has(0, -1);
+        Peer unknown = new Peer("unknown", true).has(0, 0);
+        p.onHandshakeRtt(far, 200 * MS);
+        assertEquals(List.of("unknown:0-0"), pick(p, List.of(far, unknown), 0, Set.of(), 0).requests);
+        long deadline = p.wakeAt();
+        assertTrue(deadline >= 400 * MS && deadline < EngineConfig.defaults(null).requestTimeout().toNanos(),
+                "deadline " + deadline / MS + " ms");
     }
 
     @Test

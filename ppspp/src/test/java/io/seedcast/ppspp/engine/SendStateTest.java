@@ -36,6 +36,21 @@ class SendStateTest {
     }
 
     @Test
+    void theStreamsFloorFollowsTheShortestRoundTripNotOneSwollenByTheQueue() {
+        SendState s = state();
+        s.onSent(0, 1024, 0);
+        s.onAcked(0, 50 * MS);
+        for (long chunk = 1; chunk < 40; chunk++) {
+            s.onSent(chunk, 1024, chunk * MS);
+            s.onAcked(chunk, chunk * MS + 400 * MS); // our own queue adds 350 ms
+        }
+        s.streamRate(250_000);
+        // 250 KB/s x 50 ms x 5/4; with the smoothed RTT (about 400 ms) the floor would be eight times that, and keep the
+        // queue that swelled it full.
+        assertEquals(250_000 * 50 / 1000 * 5 / 4, s.ledbat.window());
+    }
+
+    @Test
     void aChunkSentTwiceGivesNoSample() {
         SendState s = state();
         s.onSent(1, 1024, 0);
