@@ -372,10 +372,10 @@ public final class SeedcastPeer {
                 err.println("seedcast-peer: cannot write " + (output == null ? "the output" : output) + ": " + splicer.error().getMessage());
             }
             err.printf("verified=%d rejected=%d lost=%d rerequested=%d first_chunk_ms=%d bytes=%d first_output_ms=%d skipped=%d successors=%d"
-                            + " exact_splices=%d output_chunks=%d%n",
+                            + " exact_splices=%d output_chunks=%d duplicates=%d%n",
                     st.verified(), st.rejected(), st.lost(), st.reRequested(), first < 0 ? -1 : first / 1_000_000, written,
                     splicer.firstOutputNanos() < 0 ? -1 : splicer.firstOutputNanos() / 1_000_000, splicer.skippedBytes(), st.generation(),
-                    st.exactSplices(), splicer.chunksOut());
+                    st.exactSplices(), splicer.chunksOut(), st.duplicates());
             return st.verified() > 0 ? 0 : 1;
         } finally {
             if (output != null && !output.equals("-")) {
@@ -397,6 +397,7 @@ public final class SeedcastPeer {
         m.put("rejected", st.rejected());
         m.put("lost", st.lost());
         m.put("rerequested", st.reRequested());
+        m.put("duplicates", st.duplicates());
         m.put("peers", st.peers());
         m.put("bytesIn", st.bytesIn());
         m.put("bytesFromPeers", st.bytesFromPeers());

@@ -24,13 +24,13 @@ final class Watch implements AutoCloseable {
     static final long TRACKER_EVERY_NANOS = 5_000_000_000L;
 
     /** A watch's figures: totals over every swarm followed, peers and lag of the current one. */
-    record Status(String swarm, int generation, long verified, long rejected, long lost, long reRequested, long lag, long peers,
-            long bytesIn, long bytesOut, long bytesFromPeers, long written, int exactSplices, int keyframeSplices) {
+    record Status(String swarm, int generation, long verified, long rejected, long lost, long reRequested, long duplicates, long lag,
+            long peers, long bytesIn, long bytesOut, long bytesFromPeers, long written, int exactSplices, int keyframeSplices) {
 
         String line(long inKbps, long outKbps) {
-            return String.format("verified=%d rejected=%d lost=%d rerequested=%d lag=%d in=%dkbit/s out=%dkbit/s swarm=%s%s peers=%d",
+            return String.format("verified=%d rejected=%d lost=%d rerequested=%d lag=%d in=%dkbit/s out=%dkbit/s swarm=%s%s peers=%d duplicates=%d",
                     verified, rejected, lost, reRequested, lag, inKbps, outKbps, swarm.substring(0, Math.min(12, swarm.length())),
-                    generation == 0 ? "" : " successors=" + generation, peers);
+                    generation == 0 ? "" : " successors=" + generation, peers, duplicates);
         }
     }
 
@@ -149,7 +149,8 @@ final class Watch implements AutoCloseable {
         SwarmStats c = current.stats();
         int[] splices = splicer.splices();
         return new Status(current.swarmId().hex(), joined.indexOf(current), sum(s -> s.chunksVerified.get()), sum(s -> s.chunksRejected.get()),
-                sum(s -> s.chunksLost.get()), sum(s -> s.reRequests.get()), c.lagChunks.get(), c.peers.get(), sum(s -> s.bytesIn.get()),
+                sum(s -> s.chunksLost.get()), sum(s -> s.reRequests.get()), sum(s -> s.chunksDuplicate.get()), c.lagChunks.get(), c.peers.get(),
+                sum(s -> s.bytesIn.get()),
                 sum(s -> s.bytesOut.get()), sum(s -> s.bytesFromPeers.get()), splicer.writtenBytes(), splices[0], splices[1]);
     }
 

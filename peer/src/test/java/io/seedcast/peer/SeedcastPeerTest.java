@@ -70,7 +70,7 @@ class SeedcastPeerTest {
         assertEquals(0, join.status(), join.err());
         assertEquals(0, sourceStatus.get());
         String last = join.err().lines().filter(l -> l.startsWith("verified=") && l.contains("first_chunk_ms")).reduce((a, b) -> b).orElseThrow();
-        assertTrue(last.matches("verified=\\d+ rejected=0 lost=0 rerequested=\\d+ first_chunk_ms=\\d+ bytes=\\d+ first_output_ms=\\d+ skipped=0 successors=0 exact_splices=0 output_chunks=\\d+"), last);
+        assertTrue(last.matches("verified=\\d+ rejected=0 lost=0 rerequested=\\d+ first_chunk_ms=\\d+ bytes=\\d+ first_output_ms=\\d+ skipped=0 successors=0 exact_splices=0 output_chunks=\\d+ duplicates=\\d+"), last);
         byte[] output = Files.readAllBytes(outFile);
         assertTrue(output.length > 100 * 1024, "joined mid-stream and got " + output.length + " bytes");
         // Find the join point: the output is the input from a chunk boundary on, without a hole.

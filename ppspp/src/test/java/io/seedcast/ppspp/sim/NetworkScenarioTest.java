@@ -41,11 +41,23 @@ class NetworkScenarioTest {
         LinkProfile p = LinkProfile.rtt(Duration.ofMillis(50), JITTER, 0).withBursts(0.02, 4).withReordering(0.01).withDuplicates(0.01);
         Scenario.Result r = new Scenario(2_000_000, 1, false, p, LENGTH, 0, 7).run();
         System.out.println(r.row());
-        // About 98.7 % in order within 1 s here, short of 99.9 %: a chunk whose REQUEST went down in a burst waits for its
-        // request deadline (no later answer shows it lost). Asserted: nothing lost for good, no stall near 2 s.
-        assertTrue(r.onTimeWorst() >= 0.98, r.row());
+        // A chunk whose REQUEST went down in a burst is noticed once three later chunks from the same holder have come (it
+        // was 98.7 % in order, with the loss called from the newest arrival, which kept moving).
+        assertTrue(r.onTimeWorst() >= 0.999, r.row());
         assertEquals(0, r.lostForGood(), r.row());
-        assertTrue(r.stallMsWorst() < 1500, r.row());
+        assertTrue(r.stallMsWorst() < 1000, r.row());
+    }
+
+    @Test
+    void tenViewersTwoHundredMillisecondsAwayKeepUpUnderLoss() {
+        // 93.7 % in order with stalls of 1.9 s before the loss was counted from the first arrival that overtook a chunk and
+        // retries went to the holder that answers soonest (past the per-holder limit and the offload wait).
+        LinkProfile p = LinkProfile.rtt(Duration.ofMillis(200), JITTER, 0.01);
+        Scenario.Result r = new Scenario(2_000_000, 10, true, p, Duration.ofSeconds(20), 0, 42).run();
+        System.out.println(r.row());
+        assertTrue(r.onTimeWorst() >= 0.999, r.row());
+        assertTrue(r.stallMsWorst() < 1000, r.row());
+        assertEquals(0, r.lostForGood(), r.row());
     }
 
     @Test
