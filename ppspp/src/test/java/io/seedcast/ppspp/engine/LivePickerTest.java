@@ -95,6 +95,23 @@ class LivePickerTest {
         return new LivePicker<>(PARAMS, config, new SplittableRandom(7));
     }
 
+    /** A picker that has asked holder {@code a}, {@code rtt} away by its handshake, for all it holds from chunk 0. */
+    static LivePicker<Peer> askedOfOne(Peer a, long rtt) {
+        LivePicker<Peer> p = picker(Duration.ZERO);
+        p.onHandshakeRtt(a, rtt);
+        pick(p, List.of(a), 0, Set.of(), 0);
+        return p;
+    }
+
+    /** Chunks {@code first..last} arrive from {@code holder} at {@code at} and verify. */
+    static void arrive(LivePicker<Peer> p, Peer holder, Set<Long> have, long at, long first, long last) {
+        for (long i = first; i <= last; i++) {
+            p.onArrived(i, holder, at);
+            p.onReceived(i, holder, at);
+            have.add(i);
+        }
+    }
+
     static Recorded pick(LivePicker<Peer> p, List<Peer> holders, long from, Set<Long> have, long now) {
         Recorded r = new Recorded();
         p.pick(holders, from, have::contains, now, r);
@@ -180,11 +197,7 @@ class LivePickerTest {
         pick(p, List.of(a), 0, Set.of(), 0);
         Set<Long> have = new HashSet<>();
         // Chunks 1..4 arrive after 50 ms; chunk 0, asked with them and served first (lowest first), does not: lost.
-        for (long i = 1; i <= 4; i++) {
-            p.onArrived(i, a, 50 * MS);
-            p.onReceived(i, a, 50 * MS);
-            have.add(i);
-        }
+        arrive(p, a, have, 50 * MS, 1, 4);
         assertTrue(pick(p, List.of(a, b), 0, have, 51 * MS).requests.isEmpty(), "not before a little reordering could explain it");
         assertTrue(p.wakeAt() < 60 * MS, "it wakes when chunk 0 counts as lost: " + p.wakeAt() / MS + " ms");
         Recorded r = pick(p, List.of(a, b), 0, have, p.wakeAt());
@@ -193,18 +206,14 @@ class LivePickerTest {
 
     @Test
     void aLossCountsFromTheFirstArrivalThatOvertookItWhileHigherChunksKeepComing() {
-        LivePicker<Peer> p = picker(Duration.ZERO);
         Peer a = new Peer("a", true).has(0, 999);
-        p.onHandshakeRtt(a, 50 * MS);
-        pick(p, List.of(a), 0, Set.of(), 0);
+        LivePicker<Peer> p = askedOfOne(a, 50 * MS);
         Set<Long> have = new HashSet<>();
         long retriedAt = -1;
         // Chunk 0 is lost; 1, 2, 3... arrive one every 4 ms from 50 ms on, as a 2 Mbit/s stream does.
         for (long i = 1; i < 60 && retriedAt < 0; i++) {
             long t = 50 * MS + (i - 1) * 4 * MS;
-            p.onArrived(i, a, t);
-            p.onReceived(i, a, t);
-            have.add(i);
+            arrive(p, a, have, t, i, i);
             if (pick(p, List.of(a), 0, have, t).requested.contains(0L)) {
                 retriedAt = t;
             }
@@ -217,16 +226,10 @@ class LivePickerTest {
 
     @Test
     void aChunkThatCameAndWaitsForItsHashesIsNotCalledLost() {
-        LivePicker<Peer> p = picker(Duration.ZERO);
         Peer a = new Peer("a", true).has(0, 9);
-        p.onHandshakeRtt(a, 50 * MS);
-        pick(p, List.of(a), 0, Set.of(), 0);
+        LivePicker<Peer> p = askedOfOne(a, 50 * MS);
         Set<Long> have = new HashSet<>();
-        for (long i = 1; i <= 3; i++) {
-            p.onArrived(i, a, 50 * MS);
-            p.onReceived(i, a, 50 * MS);
-            have.add(i);
-        }
+        arrive(p, a, have, 50 * MS, 1, 3);
         // Overtaken on the way by jitter, chunk 0 comes 2 ms later; its munro hash is not here yet, so it is held back.
         p.onArrived(0, a, 52 * MS);
         assertTrue(pick(p, List.of(a), 0, have, 100 * MS).requests.isEmpty(), "not asked again: it is here");
@@ -235,16 +238,10 @@ class LivePickerTest {
 
     @Test
     void theChunkTheOutputWaitsOnIsOverdueARoundTripAfterItBecameFirst() {
-        LivePicker<Peer> p = picker(Duration.ZERO);
         Peer a = new Peer("a", true).has(0, 9);
-        p.onHandshakeRtt(a, 50 * MS);
-        pick(p, List.of(a), 0, Set.of(), 0);
+        LivePicker<Peer> p = askedOfOne(a, 50 * MS);
         Set<Long> have = new HashSet<>();
-        for (long i = 0; i <= 4; i++) {
-            p.onArrived(i, a, 60 * MS);
-            p.onReceived(i, a, 60 * MS);
-            have.add(i);
-        }
+        arrive(p, a, have, 60 * MS, 0, 4);
         // Chunk 5 is now first in a's queue and the output waits on it: once a round trip has passed since then
         // (50 ms + jitter allowance + 20 ms), it is asked again, not at the 300 ms deadline the other chunks keep.
         assertTrue(pick(p, List.of(a), 5, have, 60 * MS).requests.isEmpty());
@@ -264,16 +261,8 @@ class LivePickerTest {
         Recorded first = pick(p, List.of(seeder, viewer), 0, Set.of(), 0);
         assertTrue(first.requests.get(0).startsWith("viewer:0-"), "a viewer first: " + first.requests);
         Set<Long> have = new HashSet<>();
-        for (long i = 4; i <= 6; i++) {
-            p.onArrived(i, viewer, 160 * MS);
-            p.onReceived(i, viewer, 160 * MS);
-            have.add(i);
-        }
-        for (long i = 0; i <= 2; i++) {
-            p.onArrived(i, viewer, 160 * MS);
-            p.onReceived(i, viewer, 160 * MS);
-            have.add(i);
-        }
+        arrive(p, viewer, have, 160 * MS, 4, 6);
+        arrive(p, viewer, have, 160 * MS, 0, 2);
         pick(p, List.of(seeder, viewer), 3, have, 161 * MS);
         Recorded r = pick(p, List.of(seeder, viewer), 3, have, p.wakeAt());
         // Lost from the far viewer; the seeder, seven times nearer, sends it now: no waiting for a viewer to hold it.
