@@ -50,8 +50,7 @@ final class Ledbat {
      * times that into its queue), and every viewer's chunks would wait in it.
      */
     boolean congested() {
-        long q = queuingDelay();
-        return q >= targetMicros;
+        return queuingDelay() >= targetMicros;
     }
 
     /**
