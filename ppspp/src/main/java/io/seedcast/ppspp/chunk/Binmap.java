@@ -150,6 +150,16 @@ public final class Binmap {
         return bin;
     }
 
+    /** The first chunk at or after {@code from} that is held, or -1. */
+    public long firstHeldFrom(long from) {
+        Map.Entry<Long, Long> e = runs.floorEntry(from);
+        if (e != null && e.getValue() >= from) {
+            return from;
+        }
+        Long next = runs.higherKey(from);
+        return next == null ? -1 : next;
+    }
+
     /** The first chunk at or after {@code from} that is not held. */
     public long firstMissingFrom(long from) {
         Map.Entry<Long, Long> e = runs.floorEntry(from);

@@ -67,6 +67,10 @@ public final class LiveSwarm {
     /** Since when the output waits on a missing chunk while later ones are held; -1 if it does not. */
     private long blockedSince = -1;
     private long blockedOn = -1;
+    /** When a verified chunk last came in; since when the chunk the output waits on has been nowhere we can fetch it. */
+    private long lastArrival = Long.MIN_VALUE / 2;
+    private long unavailableSince = -1;
+    private long unavailableOn = -1;
     /** How long the output waits on a missing chunk before giving it up: twice a 1 s playout buffer. */
     public static final long GIVE_UP_NANOS = 2_000_000_000L;
 
@@ -427,6 +431,7 @@ public final class LiveSwarm {
             signatures.put(index, signature);
         }
         store(index, payload);
+        lastArrival = now;
         toAnnounce.add(ChunkRange.single(index));
         picker.onReceived(index, from, now);
         output(now);
@@ -453,24 +458,74 @@ public final class LiveSwarm {
     }
 
     /**
-     * Viewer: a live stream never freezes for good. When the output has waited {@link #GIVE_UP_NANOS} on a missing chunk
-     * while later ones are here, the missing run is given up (counted) and the output goes on from the next chunk held.
+     * Viewer: a live stream never freezes for good. The chunk the output waits on is given up (counted) and the output goes
+     * on from the next chunk there is, when either
+     * <ul>
+     *   <li>the output has waited {@link #GIVE_UP_NANOS} on it while later chunks are held and still arriving: the swarm
+     *       moves on without it;</li>
+     *   <li>or for {@link #GIVE_UP_NANOS} no peer has announced it while they announce later ones: it left every window
+     *       we can reach (a seeder restarted with a shorter memory, say).</li>
+     * </ul>
+     * While nothing arrives at all (every peer gone at once), a hole is not given up: the peers that come back may well
+     * hold it, and skipping would only punch a hole in an output that stands still anyway.
      */
     void giveUpIfStuck(long now) {
-        if (blockedSince < 0 || now - blockedSince < GIVE_UP_NANOS) {
+        if (nextOutput < 0) {
             return;
         }
-        Long next = chunks.higherKey(nextOutput);
-        if (next == null) {
-            blockedSince = -1;
+        long skipTo = -1;
+        Long held = chunks.higherKey(nextOutput);
+        if (held != null && blockedSince >= 0 && now - blockedSince >= GIVE_UP_NANOS && now - lastArrival < GIVE_UP_NANOS / 2) {
+            skipTo = held;
+        }
+        long available = firstAvailableFrom(nextOutput);
+        if (available <= nextOutput) {
+            unavailableSince = -1;
+        } else if (unavailableSince < 0 || unavailableOn != nextOutput) {
+            unavailableSince = now;
+            unavailableOn = nextOutput;
+        } else if (now - unavailableSince >= GIVE_UP_NANOS) {
+            skipTo = held == null ? available : Math.min(held, available);
+        }
+        if (skipTo < 0) {
+            if (held == null) {
+                blockedSince = -1;
+            }
             return;
         }
-        LOG.log(System.Logger.Level.INFO, "swarm {0}: gave up chunks {1}..{2}, missing for {3} ms", id, nextOutput, next - 1,
-                (now - blockedSince) / 1_000_000);
-        stats.chunksLost.addAndGet(next - nextOutput);
-        nextOutput = next;
+        long since = Math.min(blockedSince < 0 ? now : blockedSince, unavailableSince < 0 ? now : unavailableSince);
+        LOG.log(System.Logger.Level.INFO, "swarm {0}: gave up chunks {1}..{2}, missing for {3} ms", id, nextOutput, skipTo - 1,
+                (now - since) / 1_000_000);
+        stats.chunksLost.addAndGet(skipTo - nextOutput);
+        nextOutput = skipTo;
         blockedSince = -1;
+        unavailableSince = -1;
+        picker.onHolderChanged();
         output(now);
+    }
+
+    /**
+     * The first chunk at or after {@code from} that an established peer announced; {@code from} itself when one did, when
+     * it is held here, or when no peer announces anything at or after it (nothing to tell yet).
+     */
+    private long firstAvailableFrom(long from) {
+        if (chunks.containsKey(from)) {
+            return from;
+        }
+        long first = Long.MAX_VALUE;
+        for (Channel c : channels) {
+            if (!c.established()) {
+                continue;
+            }
+            long f = c.peerHas().firstHeldFrom(from);
+            if (f == from) {
+                return from;
+            }
+            if (f > from) {
+                first = Math.min(first, f);
+            }
+        }
+        return first == Long.MAX_VALUE ? from : first;
     }
 
     /** Viewer: a signed munro verified; its chunks may now be verified against it. */

@@ -45,6 +45,9 @@ class BinmapTest {
             assertEquals(b.get(c), m.contains(c), "chunk " + c);
         }
         assertEquals(b.nextClearBit(100), m.firstMissingFrom(100));
+        for (int c : new int[] {0, 100, 2500, 5099}) {
+            assertEquals(b.nextSetBit(c) < 0 || b.nextSetBit(c) >= 5100 ? -1 : b.nextSetBit(c), m.firstHeldFrom(c), "first held from " + c);
+        }
         long missing = m.missing(new ChunkRange(0, 5099)).stream().mapToLong(ChunkRange::count).sum();
         assertEquals(5100 - b.get(0, 5100).cardinality(), missing);
     }
