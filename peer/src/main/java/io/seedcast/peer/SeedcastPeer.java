@@ -41,12 +41,14 @@ public final class SeedcastPeer {
 
     static final String USAGE = """
             usage:
-              seedcast-peer inject --listen HOST:PORT --input FILE|- [--rate-kbps N]
+              seedcast-peer inject --listen HOST:PORT --input FILE|- [--rate-kbps N] [--upload-kbps N]
                   [--integrity umt|sign-all] [--algorithm ECDSAP256SHA256|ECDSAP384SHA384|ED25519|RSASHA256|RSASHA1]
                   [--hash sha256|sha1] [--key FILE.pem] [--chunk-size 1024] [--chunks-per-signature 32]
                   [--profile rfc7574|libswift] [--swarm-id-out FILE] [--linger SECONDS]
+                  --upload-kbps: this machine's uplink (or the share of it to use); what the viewers ask beyond it they take
+                  from each other (each chunk leaves the source about once)
               seedcast-peer join --metadata URL [--publisher-key HEX] [--output FILE|-] [--http HOST:PORT] [--listen HOST:PORT]
-                  [--duration SECONDS] [--tune-in 2.5s]   (start that far behind the live edge, at a keyframe)
+                  [--duration SECONDS] [--tune-in 2.5s] [--upload-kbps N]   (start that far behind the live edge, at a keyframe)
                   --http serves the verified stream to players: /live.m3u8 (HLS), /live.ts (MPEG-TS), /status (JSON)
               seedcast-peer join --swarm HEX --peer HOST:PORT [--peer ...] [--output FILE|-] [--http HOST:PORT]
                   [--listen HOST:PORT] [--profile rfc7574|libswift] [--duration SECONDS]
@@ -57,7 +59,7 @@ public final class SeedcastPeer {
                   A UDP relay that delays, jitters, drops, duplicates and reorders what passes, each direction alike.
             """;
 
-    static final Set<String> COMMON = Set.of("integrity", "hash", "chunk-size", "chunks-per-signature", "profile", "listen");
+    static final Set<String> COMMON = Set.of("integrity", "hash", "chunk-size", "chunks-per-signature", "profile", "listen", "upload-kbps");
     static final Set<String> INJECT = union(COMMON, Set.of("input", "rate-kbps", "algorithm", "key", "swarm-id-out", "linger"));
     static final Set<String> JOIN = union(COMMON, Set.of("swarm", "peer", "output", "http", "duration", "metadata", "publisher-key", "tune-in"));
     static final Set<String> NETSIM = Set.of("listen", "target", "rtt", "jitter", "loss", "burst-loss", "burst-length", "duplicate",
@@ -161,6 +163,11 @@ public final class SeedcastPeer {
         return 0;
     }
 
+    /** {@code --upload-kbps}: the engine's upload limit in bytes per second, 0 for none. */
+    static long uploadLimit(Args a) {
+        return a.number("upload-kbps", 0, 0, 100_000_000) * 1000 / 8;
+    }
+
     private int inject(Args a) throws IOException, InterruptedException {
         InetSocketAddress listen = Args.address("listen", a.require("listen"));
         String input = a.require("input");
@@ -193,7 +200,7 @@ public final class SeedcastPeer {
                 throw new IllegalArgumentException("input file " + input + " does not exist");
             }
         }
-        try (PeerEngine engine = PeerEngine.start(EngineConfig.source(listen));
+        try (PeerEngine engine = PeerEngine.start(EngineConfig.source(listen).withTotalUploadLimit(uploadLimit(a)));
                 InputStream source = in) {
             LiveSwarm swarm = engine.addSource(params, key);
             out.println(key.swarmId().hex());
@@ -306,7 +313,7 @@ public final class SeedcastPeer {
         // Start a GOP behind the edge (OBS sends a keyframe every 2 s): the output begins at a keyframe at once.
         java.time.Duration lookback = a.duration("tune-in", java.time.Duration.ofMillis(2500));
         HttpOutput http = null;
-        try (PeerEngine engine = PeerEngine.start(EngineConfig.defaults(listen).withTuneInLookback(lookback))) {
+        try (PeerEngine engine = PeerEngine.start(EngineConfig.defaults(listen).withTuneInLookback(lookback).withTotalUploadLimit(uploadLimit(a)))) {
             InetSocketAddress me = engine.localAddress();
             if (me.getAddress().isAnyLocalAddress()) {
                 me = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), me.getPort());

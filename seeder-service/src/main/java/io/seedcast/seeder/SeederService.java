@@ -45,7 +45,7 @@ public class SeederService {
     void start(@Observes StartupEvent event) throws Exception {
         InetSocketAddress listen = address(config.listen());
         EngineConfig engineConfig = EngineConfig.source(listen).withPeerLimits(config.maxPeersPerSwarm(), config.maxPeers())
-                .withUploadLimit(config.uploadLimitPerPeer())
+                .withUploadLimit(config.uploadLimitPerPeer()).withTotalUploadLimit(config.uploadLimit())
                 .withHandshakeLimits(EngineConfig.defaults(listen).maxPendingHandshakes(), config.handshakesPerSecond());
         engine = PeerEngine.start(engineConfig);
         loop = new SeederLoop(new SeederSettings(bootstrap, config.window(), config.shardCount(), config.shardIndex(), Duration.ofMillis(20)),

@@ -173,6 +173,10 @@ final class Channel implements LivePicker.Holder {
         }
     }
 
+    void dequeueRequested(long index) {
+        sendQueue.remove(index);
+    }
+
     Iterator<Long> sendQueue() {
         return sendQueue.iterator();
     }

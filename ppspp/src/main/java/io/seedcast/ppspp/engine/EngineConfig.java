@@ -14,6 +14,9 @@ import java.util.Set;
  * @param maxPendingHandshakes how many unconfirmed handshakes are remembered at once, oldest dropped first
  * @param handshakesPerSecond  first datagrams answered per second; the rest are dropped unanswered
  * @param uploadBytesPerSecond per-peer upload limit, 0 for none (RFC 7574 §12.6.6)
+ * @param totalUploadBytesPerSecond the whole engine's upload limit (its uplink, as the operator knows it), 0 for none: what
+ *                             the peers ask beyond it waits here, where the engine chooses what to send, instead of in a
+ *                             queue on the path that drops it
  * @param requestTimeout       after this a requested chunk is asked of another peer
  * @param requestWindow        how many chunks past the playout point a viewer requests at once
  * @param pexToUntrusted       whether to answer PEX_REQ from peers not in {@code trustedPeers}; a live source says no (RFC 7574 §12.2.3)
@@ -29,7 +32,7 @@ import java.util.Set;
  */
 public record EngineConfig(InetSocketAddress listen, int maxDatagram, Duration keepaliveInterval, Duration peerTimeout,
         Duration handshakeTimeout, int maxPendingHandshakes, int handshakesPerSecond, int maxPeersPerSwarm, int maxPeers,
-        long uploadBytesPerSecond, Duration requestTimeout, int requestWindow, int maxRequestsPerPeer,
+        long uploadBytesPerSecond, long totalUploadBytesPerSecond, Duration requestTimeout, int requestWindow, int maxRequestsPerPeer,
         boolean pexToUntrusted, Set<InetAddress> trustedPeers, Duration ledbatTarget, Duration maxSignatureAge,
         Duration peerFirstWait, Duration quietPeer, Duration tuneInLookback) {
 
@@ -45,7 +48,7 @@ public record EngineConfig(InetSocketAddress listen, int maxDatagram, Duration k
 
     public static EngineConfig defaults(InetSocketAddress listen) {
         return new EngineConfig(listen, 1472, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(3),
-                4096, 2000, 200, 1000, 0, Duration.ofMillis(1500), 256, 96, true, Set.of(), Duration.ofMillis(100), null,
+                4096, 2000, 200, 1000, 0, 0, Duration.ofMillis(1500), 256, 96, true, Set.of(), Duration.ofMillis(100), null,
                 Duration.ofMillis(200),
                 Duration.ofMillis(2500), Duration.ZERO);
     }
@@ -61,6 +64,11 @@ public record EngineConfig(InetSocketAddress listen, int maxDatagram, Duration k
 
     public EngineConfig withUploadLimit(long bytesPerSecond) {
         return edit(e -> e.uploadBytesPerSecond = bytesPerSecond);
+    }
+
+    /** The whole engine's upload limit in bytes per second, 0 for none. */
+    public EngineConfig withTotalUploadLimit(long bytesPerSecond) {
+        return edit(e -> e.totalUploadBytesPerSecond = bytesPerSecond);
     }
 
     public EngineConfig withHandshakeLimits(int maxPending, int perSecond) {
@@ -112,6 +120,7 @@ public record EngineConfig(InetSocketAddress listen, int maxDatagram, Duration k
         int maxPeersPerSwarm;
         int maxPeers;
         long uploadBytesPerSecond;
+        long totalUploadBytesPerSecond;
         Duration requestTimeout;
         int requestWindow;
         int maxRequestsPerPeer;
@@ -134,6 +143,7 @@ public record EngineConfig(InetSocketAddress listen, int maxDatagram, Duration k
             maxPeersPerSwarm = c.maxPeersPerSwarm;
             maxPeers = c.maxPeers;
             uploadBytesPerSecond = c.uploadBytesPerSecond;
+            totalUploadBytesPerSecond = c.totalUploadBytesPerSecond;
             requestTimeout = c.requestTimeout;
             requestWindow = c.requestWindow;
             maxRequestsPerPeer = c.maxRequestsPerPeer;
@@ -148,7 +158,7 @@ public record EngineConfig(InetSocketAddress listen, int maxDatagram, Duration k
 
         EngineConfig build() {
             return new EngineConfig(listen, maxDatagram, keepaliveInterval, peerTimeout, handshakeTimeout, maxPendingHandshakes,
-                    handshakesPerSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, requestTimeout, requestWindow,
+                    handshakesPerSecond, maxPeersPerSwarm, maxPeers, uploadBytesPerSecond, totalUploadBytesPerSecond, requestTimeout, requestWindow,
                     maxRequestsPerPeer, pexToUntrusted, trustedPeers, ledbatTarget, maxSignatureAge, peerFirstWait, quietPeer, tuneInLookback);
         }
     }

@@ -6,10 +6,12 @@ import io.seedcast.ppspp.live.SwarmParameters;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongPredicate;
 import java.util.random.RandomGenerator;
 
@@ -82,6 +84,16 @@ final class LivePicker<H extends LivePicker.Holder> {
         long reorderNanos;
         final RttEstimator rtt = new RttEstimator();
         double chunksPerSecond;
+        /**
+         * Of our recent requests to this holder, the share it did not answer: lost, timed out or moved elsewhere (an EWMA).
+         * A path loses a few percent; a seeder whose uplink is full and sends what nobody has yet first leaves most of the
+         * rest unanswered.
+         */
+        double unanswered;
+
+        void answered(boolean yes) {
+            unanswered = unanswered * (1 - UNANSWERED_WEIGHT) + (yes ? 0 : UNANSWERED_WEIGHT);
+        }
         long rateSince = Long.MIN_VALUE;
         int rateCount;
 
@@ -101,6 +113,8 @@ final class LivePicker<H extends LivePicker.Holder> {
     }
 
     static final long RATE_INTERVAL_NANOS = 250_000_000L;
+    static final double UNANSWERED_WEIGHT = 0.03;
+    static final double SATURATED = 0.5;
     /** A chunk counts as lost once a chunk this much higher has come from the same holder (as QUIC's kPacketThreshold). */
     static final int REORDER_THRESHOLD = 3;
     static final long MIN_DEADLINE_NANOS = 300_000_000L;
@@ -119,6 +133,8 @@ final class LivePicker<H extends LivePicker.Holder> {
     private final Map<Long, Long> waitingUntil = new HashMap<>();
     /** Chunks lost on the way from a holder: asked again, of another holder where there is one. */
     private final Map<Long, H> lostFrom = new HashMap<>();
+    /** Of those, the chunks a queueing seeder was asked for and a viewer holds: asked of a viewer. */
+    private final Set<Long> toViewer = new HashSet<>();
     private boolean dirty = true;
     private boolean viewerNews = true;
     private long wakeAt = Long.MIN_VALUE;
@@ -236,6 +252,7 @@ final class LivePicker<H extends LivePicker.Holder> {
         }
         if (r != null && r.holder() == from && !r.arrived()) {
             requested.put(chunk, r.arrive());
+            st.answered(true);
         }
     }
 
@@ -457,21 +474,32 @@ final class LivePicker<H extends LivePicker.Holder> {
                 }
             } else if (now >= lossAt) {
                 it.remove();
-                release(r.holder());
+                unanswered(r.holder());
                 reRequests++;
                 detectedLost++;
                 lostFrom.put(chunk, r.holder());
             } else if (due < now) {
                 it.remove();
-                release(r.holder());
+                unanswered(r.holder());
                 reRequests++;
                 // No CANCEL: the chunk is asked again at once, maybe of the same holder, and a CANCEL overtaken by that
                 // REQUEST on the way would take the new request back.
                 lostFrom.put(chunk, r.holder());
+            } else if (news && r.holder().seeder() && st != null && saturated(st) && now - r.requestedNanos() > pathNanos(st)
+                    && heldByViewer(holders, chunk)) {
+                // A saturated seeder that has not answered within its path time is sitting on the request; a viewer holds the
+                // chunk meanwhile: take it from the viewer, and tell the seeder to spend its upload on something else.
+                it.remove();
+                unanswered(r.holder());
+                reRequests++;
+                lostFrom.put(chunk, r.holder());
+                toViewer.add(chunk);
+                orders.cancel(r.holder(), chunk);
             } else {
                 wakeAt = Math.min(wakeAt, Math.min(due, lossAt));
             }
         }
+        toViewer.removeIf(i -> i < from);
         lostFrom.keySet().removeIf(i -> i < from);
         waitingUntil.keySet().removeIf(i -> i < from);
         List<H> ready = new ArrayList<>();
@@ -510,14 +538,16 @@ final class LivePicker<H extends LivePicker.Holder> {
             }
             // A chunk lost once is late already: it goes to the holder that answers soonest, past the per-holder limit and
             // the offload wait, which would hold it back behind the chunks queued after it.
-            H best = avoid != null ? fastestHolder(anyReady, i, avoid) : leastLoadedHolder(ready, i);
+            H best = avoid != null ? fastestHolder(anyReady, i, avoid, toViewer.remove(i)) : leastLoadedHolder(ready, i);
             if (best == null) {
                 continue;
             }
             if (best.seeder() && waitNanos > 0 && avoid == null) {
                 long chunk = i;
                 int k = viewersAtEdge;
-                long release = waitingUntil.computeIfAbsent(i, x -> now + offloadDelay(salt, chunk, k, waitNanos));
+                HolderState bs = stateOf.get(best);
+                long wait = bs != null && saturated(bs) ? Math.max(waitNanos, 4 * pathNanos(bs)) : waitNanos;
+                long release = waitingUntil.computeIfAbsent(i, x -> now + offloadDelay(salt, chunk, k, wait));
                 if (now < release) {
                     wakeAt = Math.min(wakeAt, release);
                     continue;
@@ -584,11 +614,11 @@ final class LivePicker<H extends LivePicker.Holder> {
      * The holder of chunk {@code i} that answers soonest by its path time, loaded or not: a retry is the first chunk in its
      * queue. The one that lost it counts half as slow again (its path lost it once), holders never measured come last.
      */
-    private H fastestHolder(List<H> ready, long i, H lostBy) {
+    private H fastestHolder(List<H> ready, long i, H lostBy, boolean viewersOnly) {
         H best = null;
         double bestScore = Double.MAX_VALUE;
         for (H h : ready) {
-            if (!h.holds(i)) {
+            if (!h.holds(i) || (viewersOnly && h.seeder())) {
                 continue;
             }
             HolderState st = stateOf.get(h);
@@ -602,6 +632,28 @@ final class LivePicker<H extends LivePicker.Holder> {
             }
         }
         return best;
+    }
+
+    /** A holder that left half of what we asked lately unanswered: its uplink is full, or its path is broken. */
+    private static boolean saturated(HolderState st) {
+        return st.rtt.hasSample() && st.unanswered > SATURATED;
+    }
+
+    private static <H extends Holder> boolean heldByViewer(List<H> holders, long chunk) {
+        for (H h : holders) {
+            if (!h.seeder() && h.ready() && h.holds(chunk)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A request of {@code holder} given up unanswered. */
+    private void unanswered(H holder) {
+        HolderState st = release(holder);
+        if (st != null) {
+            st.answered(false);
+        }
     }
 
     private HolderState release(H holder) {

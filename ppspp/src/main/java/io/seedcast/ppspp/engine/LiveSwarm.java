@@ -74,6 +74,9 @@ public final class LiveSwarm {
     /** How long the output waits on a missing chunk before giving it up: twice a 1 s playout buffer. */
     public static final long GIVE_UP_NANOS = 2_000_000_000L;
 
+    /** How often each chunk inside the discard window went out from here (to any peer). */
+    private final TreeMap<Long, Integer> sent = new TreeMap<>();
+
     /** Verified (or, at the source, signed and announced) chunks inside the discard window. */
     private final TreeMap<Long, byte[]> chunks = new TreeMap<>();
     /** Sign All: each chunk's signature. */
@@ -249,6 +252,14 @@ public final class LiveSwarm {
         core.loop.execute(() -> onPublish(copy));
     }
 
+    void countSent(long index) {
+        sent.merge(index, 1, Integer::sum);
+    }
+
+    int timesSent(long index) {
+        return sent.getOrDefault(index, 0);
+    }
+
     /** How many chunks are held (inside the discard window). */
     public int chunksHeld() {
         return core.loop.call(chunks::size);
@@ -325,6 +336,7 @@ public final class LiveSwarm {
             return;
         }
         chunks.headMap(oldest).clear();
+        sent.headMap(oldest).clear();
         signatures.headMap(oldest).clear();
         munros.headMap(oldest).entrySet().removeIf(e -> e.getValue().munro().lastChunk() < oldest);
         have.forgetBefore(oldest);

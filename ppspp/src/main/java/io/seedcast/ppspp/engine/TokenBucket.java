@@ -1,14 +1,20 @@
 package io.seedcast.ppspp.engine;
 
-/** A rate limit in units per second with a burst of one second's worth; a rate of 0 means no limit. */
+/** A rate limit in units per second with a burst of one second's worth (or as given); a rate of 0 means no limit. */
 final class TokenBucket {
     private final long rate;
+    private final double burst;
     private double tokens;
     private long last;
 
     TokenBucket(long perSecond, long nowNanos) {
+        this(perSecond, perSecond, nowNanos);
+    }
+
+    TokenBucket(long perSecond, long burst, long nowNanos) {
         this.rate = perSecond;
-        this.tokens = perSecond;
+        this.burst = burst;
+        this.tokens = burst;
         this.last = nowNanos;
     }
 
@@ -16,12 +22,19 @@ final class TokenBucket {
         if (rate <= 0) {
             return true;
         }
-        tokens = Math.min(rate, tokens + (nowNanos - last) * rate / 1e9);
+        tokens = Math.min(burst, tokens + (nowNanos - last) * rate / 1e9);
         last = nowNanos;
         if (tokens < units) {
             return false;
         }
         tokens -= units;
         return true;
+    }
+
+    /** Returns units taken for something that was not sent after all. */
+    void giveBack(long units) {
+        if (rate > 0) {
+            tokens = Math.min(burst, tokens + units);
+        }
     }
 }

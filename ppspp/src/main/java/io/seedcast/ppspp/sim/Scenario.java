@@ -48,7 +48,8 @@ public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile
         SimNetwork net = new SimNetwork(seed).defaultLink(path);
         SwarmParameters params = SwarmParameters.defaults(Profile.RFC7574).withAlgorithm(SignatureAlgorithm.ED25519);
         SwarmKeyPair key = SwarmKeyPair.generate(SignatureAlgorithm.ED25519);
-        SimNetwork.Node sourceNode = net.node(EngineConfig.source(null));
+        // A capped source declares most of its uplink as its upload limit, as an operator who knows the line would.
+        SimNetwork.Node sourceNode = net.node(EngineConfig.source(null).withTotalUploadLimit(uploadCap * Long.getLong("seedcast.sim.declare", 90) / 100));
         if (uploadCap > 0) {
             net.capUpload(sourceNode, uploadCap, uploadCap / 4);
         }

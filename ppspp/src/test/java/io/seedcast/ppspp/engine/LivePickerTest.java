@@ -355,4 +355,43 @@ class LivePickerTest {
         assertEquals(PARAMS.munroOf(100).baseOffset(), start);
         assertTrue(start <= 100 && start > 100 - PARAMS.chunksPerSignature());
     }
+
+    @Test
+    void whatASaturatedSeederSitsOnIsTakenFromAViewerThatHasItWithACancelToTheSeeder() {
+        LivePicker<Peer> p = picker(Duration.ZERO);
+        Peer seeder = new Peer("seeder", true).has(0, 29);
+        Peer viewer = new Peer("viewer", false);
+        p.onHandshakeRtt(seeder, 50 * MS);
+        // A seeder that answers nothing of thirty requests (they time out at 300 ms) is saturated.
+        assertEquals(30, pick(p, List.of(seeder, viewer), 0, Set.of(), 0).requested.size());
+        pick(p, List.of(seeder, viewer), 0, Set.of(), 400 * MS);
+        seeder.has(30, 39);
+        assertEquals(10, pick(p, List.of(seeder, viewer), 30, Set.of(), 500 * MS).requested.size(), "only the seeder has 30..39");
+        // The viewer has them 50 ms on: within the seeder's path time (95 ms) the seeder may still answer.
+        viewer.has(30, 39);
+        p.onAnnounced(viewer);
+        Recorded early = pick(p, List.of(seeder, viewer), 30, Set.of(), 550 * MS);
+        assertTrue(early.requests.isEmpty() && early.cancels.isEmpty(), early.requests + " " + early.cancels);
+        // 150 ms on, before the requests' deadline: the seeder is sitting on them. The viewer is asked, and the seeder told
+        // to spend its upload on something else (the chunk the output waits on is overdue by now and asked again anyway).
+        p.onAnnounced(viewer);
+        Recorded moved = pick(p, List.of(seeder, viewer), 30, Set.of(), 650 * MS);
+        assertTrue(moved.requests.contains("viewer:31-39"), moved.requests.toString());
+        assertEquals(9, moved.cancels.size(), moved.cancels.toString());
+        assertTrue(moved.cancels.stream().allMatch(c -> c.startsWith("seeder:")), moved.cancels.toString());
+    }
+
+    @Test
+    void aSeederThatAnswersIsNotSecondGuessedWhenAViewerHasTheChunkToo() {
+        LivePicker<Peer> p = picker(Duration.ZERO);
+        Peer seeder = new Peer("seeder", true).has(0, 9);
+        Peer viewer = new Peer("viewer", false);
+        p.onHandshakeRtt(seeder, 50 * MS);
+        pick(p, List.of(seeder, viewer), 0, Set.of(), 0);
+        viewer.has(0, 9);
+        p.onAnnounced(viewer);
+        Recorded r = pick(p, List.of(seeder, viewer), 0, Set.of(), 200 * MS);
+        assertTrue(r.cancels.isEmpty(), "no request moved off a seeder that is not saturated: " + r.cancels);
+        assertTrue(r.requests.stream().noneMatch(q -> q.startsWith("viewer")), r.requests.toString());
+    }
 }

@@ -89,6 +89,21 @@ class NetworkScenarioTest {
     }
 
     @Test
+    void aSourceWhoseUplinkCarriesTwoCopiesServesTenViewersThroughEachOther() {
+        // The source's uplink carries 2x the stream (500 KB/s, a 250 ms queue) and it declares 90 % of that as its upload
+        // limit. Before the engine-wide limit, only never-sent chunks from a full uplink, and requests a saturated seeder
+        // sits on moved to a viewer that has the chunk: 0.4 % in order, 2.5 s stalls, 5.3 bytes sent per byte delivered.
+        Scenario.Result r = new Scenario(2_000_000, 10, true, LinkProfile.rtt(Duration.ofMillis(50), JITTER, 0.01),
+                Duration.ofSeconds(20), 2 * 2_000_000 / 8, 42).run();
+        System.out.println(r.row());
+        assertTrue(r.peerShare() >= 0.8, "the viewers take what the source cannot send from each other: " + r.row());
+        assertEquals(0, r.lostForGood(), r.row());
+        assertTrue(r.bytesPerDelivered() < 1.4, "the source sends each chunk about once: " + r.row());
+        assertTrue(r.onTimeWorst() >= 0.99, r.row());
+        assertTrue(r.stallMsWorst() < 1000, r.row());
+    }
+
+    @Test
     void aSeedReplaysTheSameRun() {
         LinkProfile p = LinkProfile.rtt(Duration.ofMillis(50), JITTER, 0.03);
         Scenario s = new Scenario(2_000_000, 1, false, p, Duration.ofSeconds(5), 0, 99);

@@ -36,6 +36,13 @@ public interface SeederConfig {
     @WithDefault("0")
     long uploadLimitPerPeer();
 
+    /**
+     * Bytes per second to all peers together (the replica's share of its uplink); 0 for no limit. What viewers ask beyond
+     * it waits here, where only chunks that have not left the replica yet go out, and viewers take the rest from each other.
+     */
+    @WithDefault("0")
+    long uploadLimit();
+
     @WithDefault("2000")
     int handshakesPerSecond();
 
