@@ -122,5 +122,8 @@ class SeedcastPeerTest {
         Run unknown = run(new CountDownLatch(1), "inject", "--listen", "127.0.0.1:0", "--input", "-", "--colour", "red");
         assertEquals(2, unknown.status());
         assertTrue(unknown.err().contains("unknown option --colour"), unknown.err());
+        Run upload = run(new CountDownLatch(1), "inject", "--listen", "127.0.0.1:0", "--input", "-", "--upload-kbps", "-4000");
+        assertEquals(2, upload.status());
+        assertTrue(upload.err().contains("--upload-kbps"), upload.err());
     }
 }
