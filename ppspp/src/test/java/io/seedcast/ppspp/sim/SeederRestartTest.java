@@ -96,6 +96,19 @@ class SeederRestartTest {
             }
         }
 
+        /**
+         * Runs to 30 s and prints what the viewer saw: {longest stall ms, chunks missing}. Asserts it follows the live edge
+         * again at the end.
+         */
+        long[] runAndReport(String what) {
+            net.runUntil(30_000 * MS);
+            long[] gh = gapAndHoles(30_000 * MS);
+            System.out.printf("%s: viewer's longest stall %d ms, %d chunks missing, %d lost for good%n", what, gh[0], gh[1],
+                    viewer.stats().chunksLost.get());
+            assertTrue(output.lastKey() > 29_000 * MS / CHUNK_NANOS - 200, "the viewer follows the live edge again: at " + output.lastKey());
+            return gh;
+        }
+
         /** The longest time without output after the first chunk, and the chunks missing from the output's run. */
         long[] gapAndHoles(long until) {
             long gap = 0;
@@ -114,11 +127,7 @@ class SeederRestartTest {
     void oneSeederKilledAndRestartedAtTheSameAddressCostsTheViewerSecondsNotTheRest() {
         Cluster c = new Cluster(1);
         c.kill(0, 10_000 * MS, 1_000 * MS);
-        c.net.runUntil(30_000 * MS);
-        long[] gh = c.gapAndHoles(30_000 * MS);
-        System.out.printf("seeder killed at 10 s and restarted 1 s later: viewer's longest stall %d ms, %d chunks missing, %d lost for good%n",
-                gh[0], gh[1], c.viewer.stats().chunksLost.get());
-        assertTrue(c.output.lastKey() > 29_000 * MS / CHUNK_NANOS - 200, "the viewer follows the live edge again: at " + c.output.lastKey());
+        long[] gh = c.runAndReport("seeder killed at 10 s and restarted 1 s later");
         assertEquals(0, gh[1], "no hole in the output");
         assertTrue(gh[0] < 4_000, "resumed within a few seconds: " + gh[0] + " ms");
     }
@@ -127,9 +136,7 @@ class SeederRestartTest {
     void withTwoSeedersLosingOneCostsNoStall() {
         Cluster c = new Cluster(2);
         c.kill(0, 10_000 * MS, -1);
-        c.net.runUntil(30_000 * MS);
-        long[] gh = c.gapAndHoles(30_000 * MS);
-        System.out.printf("one of two seeders killed at 10 s: viewer's longest stall %d ms, %d chunks missing%n", gh[0], gh[1]);
+        long[] gh = c.runAndReport("one of two seeders killed at 10 s");
         assertEquals(0, gh[1], "no hole in the output");
         assertTrue(gh[0] < 1_000, "no stall a player with a 1 s buffer would show: " + gh[0] + " ms");
     }
@@ -147,11 +154,7 @@ class SeederRestartTest {
         // 9.805 s: while a munro's chunks are on the way, a few lost and not asked again yet (this seed leaves one hole).
         c.kill(0, 9_805 * MS, 8_000 * MS);
         c.kill(1, 9_805 * MS, 8_000 * MS);
-        c.net.runUntil(30_000 * MS);
-        long[] gh = c.gapAndHoles(30_000 * MS);
-        System.out.printf("both seeders killed at 9.8 s, back 8 s later with the last 15 s: viewer's longest stall %d ms, %d chunks missing, %d lost for good%n",
-                gh[0], gh[1], c.viewer.stats().chunksLost.get());
-        assertTrue(c.output.lastKey() > 29_000 * MS / CHUNK_NANOS - 200, "the viewer follows the live edge again: at " + c.output.lastKey());
+        long[] gh = c.runAndReport("both seeders killed at 9.8 s, back 8 s later with the last 15 s");
         assertEquals(0, c.viewer.stats().chunksLost.get(), "nothing given up while no peer could deliver");
         assertEquals(0, gh[1], "no hole in the output");
     }
@@ -165,13 +168,8 @@ class SeederRestartTest {
         Cluster c = new Cluster(2);
         c.kill(0, 10_000 * MS, 8_000 * MS);
         c.kill(1, 10_000 * MS, 8_000 * MS);
-        c.net.runUntil(30_000 * MS);
-        long[] gh = c.gapAndHoles(30_000 * MS);
-        long lost = c.viewer.stats().chunksLost.get();
-        System.out.printf("both seeders killed at 10 s, back 8 s later with the last 5 s: viewer's longest stall %d ms, %d chunks missing, %d lost for good%n",
-                gh[0], gh[1], lost);
-        assertTrue(c.output.lastKey() > 29_000 * MS / CHUNK_NANOS - 200, "the viewer follows the live edge again: at " + c.output.lastKey());
-        assertEquals(gh[1], lost, "every hole in the output is counted as given up");
+        long[] gh = c.runAndReport("both seeders killed at 10 s, back 8 s later with the last 5 s");
+        assertEquals(gh[1], c.viewer.stats().chunksLost.get(), "every hole in the output is counted as given up");
         assertTrue(gh[0] < 12_000, "resumed within seconds of the seeders' return: " + gh[0] + " ms");
     }
 }
