@@ -112,6 +112,13 @@ class LivePickerTest {
         }
     }
 
+    /** A picker without offload wait whose handshake with {@code seeder} took 50 ms. */
+    static LivePicker<Peer> fiftyMillisecondsFrom(Peer seeder) {
+        LivePicker<Peer> p = picker(Duration.ZERO);
+        p.onHandshakeRtt(seeder, 50 * MS);
+        return p;
+    }
+
     static Recorded pick(LivePicker<Peer> p, List<Peer> holders, long from, Set<Long> have, long now) {
         Recorded r = new Recorded();
         p.pick(holders, from, have::contains, now, r);
@@ -358,10 +365,9 @@ class LivePickerTest {
 
     @Test
     void whatASaturatedSeederSitsOnIsTakenFromAViewerThatHasItWithACancelToTheSeeder() {
-        LivePicker<Peer> p = picker(Duration.ZERO);
         Peer seeder = new Peer("seeder", true).has(0, 29);
         Peer viewer = new Peer("viewer", false);
-        p.onHandshakeRtt(seeder, 50 * MS);
+        LivePicker<Peer> p = fiftyMillisecondsFrom(seeder);
         // A seeder that answers nothing of thirty requests (they time out at 300 ms) is saturated.
         assertEquals(30, pick(p, List.of(seeder, viewer), 0, Set.of(), 0).requested.size());
         pick(p, List.of(seeder, viewer), 0, Set.of(), 400 * MS);
@@ -383,11 +389,11 @@ class LivePickerTest {
 
     @Test
     void aSeederThatAnswersIsNotSecondGuessedWhenAViewerHasTheChunkToo() {
-        LivePicker<Peer> p = picker(Duration.ZERO);
         Peer seeder = new Peer("seeder", true).has(0, 9);
         Peer viewer = new Peer("viewer", false);
-        p.onHandshakeRtt(seeder, 50 * MS);
+        LivePicker<Peer> p = fiftyMillisecondsFrom(seeder);
         pick(p, List.of(seeder, viewer), 0, Set.of(), 0);
+        // The viewer has them 200 ms on, past twice the seeder's path time but before the 300 ms deadline.
         viewer.has(0, 9);
         p.onAnnounced(viewer);
         Recorded r = pick(p, List.of(seeder, viewer), 0, Set.of(), 200 * MS);
