@@ -173,10 +173,6 @@ final class Channel implements LivePicker.Holder {
         }
     }
 
-    void dequeueRequested(long index) {
-        sendQueue.remove(index);
-    }
-
     Iterator<Long> sendQueue() {
         return sendQueue.iterator();
     }

@@ -808,7 +808,7 @@ public final class PeerCore {
                 uplinkFullAt = now;
                 return;
             }
-            c.dequeueRequested(index);
+            c.cancelRequested(ChunkRange.single(index));
             // The chunk's hashes and its DATA travel together where they fit: what is queued goes out first.
             flush(c, now);
             if (s.params.integrity() == IntegrityMethod.UNIFIED_MERKLE_TREE) {
@@ -827,7 +827,10 @@ public final class PeerCore {
                 c.queue(sig);
             }
             c.queue(new Data(ChunkRange.single(index), nowMicros(), Bytes.of(data)));
-            s.countSent(index);
+            if (config.totalUploadBytesPerSecond() > 0) {
+                // Only a limited uplink asks how often a chunk went out (nextToSend).
+                s.countSent(index);
+            }
             c.sending.onSent(index, data.length, now);
             s.stats.chunksServed.incrementAndGet();
             s.stats.bytesOut.addAndGet(data.length);
