@@ -70,6 +70,27 @@ public record ChunkRange(long start, long end) implements ChunkSpec {
         return bins;
     }
 
+    /** {@code ranges} sorted and merged where they overlap or touch. */
+    public static List<ChunkRange> merge(List<ChunkRange> ranges) {
+        if (ranges.size() <= 1) {
+            return List.copyOf(ranges);
+        }
+        List<ChunkRange> sorted = new ArrayList<>(ranges);
+        sorted.sort((a, b) -> Long.compare(a.start(), b.start()));
+        List<ChunkRange> out = new ArrayList<>();
+        ChunkRange cur = sorted.getFirst();
+        for (ChunkRange r : sorted.subList(1, sorted.size())) {
+            if (r.start() <= cur.end() + 1) {
+                cur = new ChunkRange(cur.start(), Math.max(cur.end(), r.end()));
+            } else {
+                out.add(cur);
+                cur = r;
+            }
+        }
+        out.add(cur);
+        return out;
+    }
+
     public ByteRange toByteRange(long chunkSize) {
         return new ByteRange(start * chunkSize, (end + 1) * chunkSize - 1);
     }

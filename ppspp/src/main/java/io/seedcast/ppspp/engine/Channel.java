@@ -52,6 +52,8 @@ final class Channel implements LivePicker.Holder {
     private final Map<Long, Long> munrosSent = new HashMap<>();
     /** Messages for the next datagram (HAVE, ACK, REQUEST, CANCEL, PEX, INTEGRITY, DATA). */
     private final List<Message> outbox = new ArrayList<>();
+    /** What we hold that the peer has not been told of yet. */
+    final PendingHaves haves = new PendingHaves();
 
     private long lastReceivedNanos;
     private long lastSentNanos;

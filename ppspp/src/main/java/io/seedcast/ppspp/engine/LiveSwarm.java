@@ -548,7 +548,7 @@ public final class LiveSwarm {
 
     /** What to announce since the last call, merged into runs. */
     List<ChunkRange> takeAnnouncements() {
-        List<ChunkRange> out = merge(toAnnounce);
+        List<ChunkRange> out = ChunkRange.merge(toAnnounce);
         toAnnounce.clear();
         return out;
     }
@@ -564,26 +564,6 @@ public final class LiveSwarm {
 
     void ban(InetSocketAddress peer, long until) {
         banned.put(peer, until);
-    }
-
-    private static List<ChunkRange> merge(List<ChunkRange> ranges) {
-        if (ranges.size() <= 1) {
-            return List.copyOf(ranges);
-        }
-        List<ChunkRange> sorted = new ArrayList<>(ranges);
-        sorted.sort((a, b) -> Long.compare(a.start(), b.start()));
-        List<ChunkRange> out = new ArrayList<>();
-        ChunkRange cur = sorted.getFirst();
-        for (ChunkRange r : sorted.subList(1, sorted.size())) {
-            if (r.start() <= cur.end() + 1) {
-                cur = new ChunkRange(cur.start(), Math.max(cur.end(), r.end()));
-            } else {
-                out.add(cur);
-                cur = r;
-            }
-        }
-        out.add(cur);
-        return out;
     }
 
     boolean isBanned(InetSocketAddress peer, long now) {

@@ -67,6 +67,8 @@ public final class PeerCore {
 
     /** How often {@link #onTick} wants to be called. */
     public static final long TICK_NANOS = 5_000_000;
+    /** How long new chunks may wait to be announced to a peer when nothing else goes its way (see {@link PendingHaves}). */
+    static final long HAVE_INTERVAL_NANOS = 20_000_000L;
     static final long BAN_NANOS = 300_000_000_000L;
 
     /** Sends one datagram. */
@@ -731,18 +733,9 @@ public final class PeerCore {
                     reopen(c, now);
                     continue;
                 }
-                if (!announce.isEmpty()) {
-                    // The whole run up to our newest chunk rides along: a HAVE lost on the way is repaired by the next
-                    // one, instead of leaving the peer blind to those chunks for good (one message, whatever its length).
-                    ChunkRange run = s.have().runAt(s.have().last());
-                    if (!c.peerHasAll(run)) {
-                        c.queue(new Have(run));
-                    }
-                    for (ChunkRange r : announce) {
-                        if ((r.start() < run.start() || r.end() > run.end()) && !c.peerHasAll(r)) {
-                            c.queue(new Have(r));
-                        }
-                    }
+                c.haves.add(announce);
+                if (c.haves.due(now, HAVE_INTERVAL_NANOS)) {
+                    queueHaves(c, now);
                 }
                 if (!s.role.fetches() && s.params.integrity() == IntegrityMethod.UNIFIED_MERKLE_TREE && !announce.isEmpty()) {
                     s.rightmostMunro().ifPresent(m -> sendMunro(c, m, now));
@@ -861,11 +854,41 @@ public final class PeerCore {
         return -1;
     }
 
-    /** Sends the channel's queued messages, packed into as few datagrams as fit, a DATA always last in its datagram. */
+    /**
+     * The channel's pending HAVEs into its outbox: at the front when they fit in the first datagram, so that they ride
+     * with what goes anyway without parting an INTEGRITY from its DATA; else at the end.
+     */
+    private void queueHaves(Channel c, long now) {
+        LiveSwarm s = c.swarm;
+        List<Have> haves = c.haves.take(s.have().isEmpty() ? null : s.have().runAt(s.have().last()), c::peerHasAll, now);
+        if (haves.isEmpty()) {
+            return;
+        }
+        List<Message> outbox = c.outbox();
+        int first = 4;
+        for (Message m : outbox) {
+            first += m.encodedLength(s.context);
+            if (m instanceof Data) {
+                break;
+            }
+        }
+        for (Have h : haves) {
+            first += h.encodedLength(s.context);
+        }
+        outbox.addAll(first <= config.maxDatagram() ? 0 : outbox.size(), haves);
+    }
+
+    /**
+     * Sends the channel's queued messages, packed into as few datagrams as fit, a DATA always last in its datagram.
+     * Pending HAVEs ride along.
+     */
     private void flush(Channel c, long now) {
         List<Message> outbox = c.outbox();
         if (outbox.isEmpty() || !c.established()) {
             return;
+        }
+        if (!c.haves.isEmpty()) {
+            queueHaves(c, now);
         }
         List<Message> batch = new ArrayList<>();
         int size = 4;

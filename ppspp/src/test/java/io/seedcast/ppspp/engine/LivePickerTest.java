@@ -244,6 +244,52 @@ class LivePickerTest {
     }
 
     @Test
+    void chunksWaitingForTheHashesOfALostNeighbourWaitForItsRetryButNotForever() {
+        Peer a = new Peer("a", true).has(0, 31);
+        LivePicker<Peer> p = askedOfOne(a, 50 * MS);
+        Set<Long> have = new HashSet<>();
+        // One munro asked at once; chunk 0 is lost, and 1..31, sent without the hashes chunk 0 brings, come and wait.
+        for (long i = 1; i <= 31; i++) {
+            p.onArrived(i, a, 50 * MS + i * MS);
+        }
+        Recorded retry = pick(p, List.of(a), 0, have, 100 * MS);
+        assertEquals(List.of("a:0-0"), retry.requests, "the lost chunk is asked again");
+        // Its retry is slow too. At the deadline of the first requests, chunks 1..31 are here and their hashes on the way:
+        // asking them again would only fetch them twice.
+        for (long now = 100 * MS; now <= 400 * MS; now += 5 * MS) {
+            Recorded r = pick(p, List.of(a), 0, have, now);
+            assertTrue(r.requested.stream().allMatch(c -> c == 0), "at " + now / MS + " ms only chunk 0 is asked again: " + r.requests);
+        }
+        // Chunk 0 comes and verifies, and with it they all do.
+        arrive(p, a, have, 410 * MS, 0, 31);
+        assertTrue(pick(p, List.of(a), 32, have, 411 * MS).requests.isEmpty());
+    }
+
+    @Test
+    void chunksWaitingForHashesThatNothingOnTheWayBringsAreAskedAgainAtTheirDeadline() {
+        Peer a = new Peer("a", true).has(0, 31);
+        LivePicker<Peer> p = askedOfOne(a, 50 * MS);
+        Set<Long> have = new HashSet<>();
+        // The whole munro comes, but its signature was lost: nothing asked is on its way to bring it.
+        for (long i = 0; i <= 31; i++) {
+            p.onArrived(i, a, 50 * MS + i * MS);
+        }
+        assertTrue(pick(p, List.of(a), 0, have, 200 * MS).requests.isEmpty());
+        // From their deadline on, they are asked again one at a time: the holder sends the munro's signature again with
+        // the first, and that verifies them all. Here every copy comes without it, and the next is asked, never all 32.
+        int asked = 0;
+        for (long now = LivePicker.MIN_DEADLINE_NANOS + 1; now < LivePicker.MIN_DEADLINE_NANOS + 600 * MS; now += 5 * MS) {
+            Recorded r = pick(p, List.of(a), 0, have, now);
+            assertTrue(r.requested.size() <= 1, "at " + now / MS + " ms: " + r.requests);
+            for (long c : r.requested) {
+                asked++;
+                p.onArrived(c, a, now + 60 * MS);
+            }
+        }
+        assertTrue(asked >= 2, "asked again: " + asked);
+    }
+
+    @Test
     void theChunkTheOutputWaitsOnIsOverdueARoundTripAfterItBecameFirst() {
         Peer a = new Peer("a", true).has(0, 9);
         LivePicker<Peer> p = askedOfOne(a, 50 * MS);
