@@ -568,8 +568,14 @@ final class LivePicker<H extends LivePicker.Holder> {
                 long chunk = i;
                 int k = viewersAtEdge;
                 HolderState bs = stateOf.get(best);
-                long wait = bs != null && saturated(bs) ? Math.max(waitNanos, 4 * pathNanos(bs)) : waitNanos;
-                long release = waitingUntil.computeIfAbsent(i, x -> now + offloadDelay(salt, chunk, k, wait));
+                boolean full = bs != null && saturated(bs);
+                long wait = full ? Math.max(waitNanos, 4 * pathNanos(bs)) : waitNanos;
+                long reach = full ? 0 : viewerReach(bs);
+                long release = waitingUntil.computeIfAbsent(i, x -> {
+                    long d = offloadDelay(salt, chunk, k, wait);
+                    // Sooner than a viewer could have it, the wait ends at the seeder anyway: ask it now.
+                    return now + (d < reach ? 0 : d);
+                });
                 if (now < release) {
                     wakeAt = Math.min(wakeAt, release);
                     continue;
@@ -684,6 +690,26 @@ final class LivePicker<H extends LivePicker.Holder> {
             st.load--;
         }
         return st;
+    }
+
+    /**
+     * How soon after a seeder announced a chunk a viewer can have announced it to us: a viewer that asked at once has it a
+     * round trip to the seeder later (ours, as the estimate of theirs), and its HAVE takes half a round trip between us
+     * (the nearest measured viewer; half ours to the seeder before any) plus half the HAVE interval. 0 while the seeder's
+     * path is not measured.
+     */
+    private long viewerReach(HolderState seeder) {
+        if (seeder == null || seeder.minRtt == Long.MAX_VALUE) {
+            return 0;
+        }
+        long viewer = Long.MAX_VALUE;
+        for (Map.Entry<H, HolderState> e : stateOf.entrySet()) {
+            if (!e.getKey().seeder() && e.getValue().minRtt != Long.MAX_VALUE) {
+                viewer = Math.min(viewer, e.getValue().minRtt);
+            }
+        }
+        long between = viewer == Long.MAX_VALUE ? seeder.minRtt : viewer;
+        return seeder.minRtt + between / 2 + PeerCore.HAVE_INTERVAL_NANOS / 2;
     }
 
     /**
