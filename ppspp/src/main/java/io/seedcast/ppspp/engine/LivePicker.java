@@ -57,17 +57,22 @@ final class LivePicker<H extends LivePicker.Holder> {
      * gives no round-trip sample (Karn's rule). {@code overtakenAt}: when a higher chunk from the same holder first showed
      * this one lost, or {@link Long#MAX_VALUE}.
      */
-    private record Request<H>(H holder, long requestedNanos, long deadlineNanos, boolean arrived, boolean retry, long overtakenAt) {
+    private record Request<H>(H holder, long requestedNanos, long deadlineNanos, long arrivedAt, boolean retry, long overtakenAt) {
         Request(H holder, long requestedNanos, long deadlineNanos, boolean retry) {
-            this(holder, requestedNanos, deadlineNanos, false, retry, Long.MAX_VALUE);
+            this(holder, requestedNanos, deadlineNanos, Long.MAX_VALUE, retry, Long.MAX_VALUE);
         }
 
-        Request<H> arrive() {
-            return new Request<>(holder, requestedNanos, deadlineNanos, true, retry, overtakenAt);
+        /** Whether its DATA came (verified or waiting for its hashes). */
+        boolean arrived() {
+            return arrivedAt != Long.MAX_VALUE;
+        }
+
+        Request<H> arrive(long at) {
+            return new Request<>(holder, requestedNanos, deadlineNanos, at, retry, overtakenAt);
         }
 
         Request<H> overtaken(long at) {
-            return new Request<>(holder, requestedNanos, deadlineNanos, arrived, retry, at);
+            return new Request<>(holder, requestedNanos, deadlineNanos, arrivedAt, retry, at);
         }
     }
 
@@ -252,7 +257,7 @@ final class LivePicker<H extends LivePicker.Holder> {
             }
         }
         if (r != null && r.holder() == from && !r.arrived()) {
-            requested.put(chunk, r.arrive());
+            requested.put(chunk, r.arrive(now));
             dirty = true;
             st.answered(true);
         }
@@ -407,12 +412,18 @@ final class LivePicker<H extends LivePicker.Holder> {
      * When request {@code r} is given up: at its deadline, or for the chunk the output waits on ({@code head}) as soon as
      * it is overdue as the first in its holder's queue (since it was asked, or since the chunk before it came): a lost
      * head-of-line chunk stalls the viewer while it waits. A chunk that came and waits for its hashes waits past its
-     * deadline while a chunk of its munro is on its way ({@link #siblingOnItsWay}).
+     * deadline while a chunk of its munro is on its way ({@link #siblingOnItsWay}); the one the output waits on, a path
+     * time after it came.
      */
     private long due(long chunk, Request<H> r, boolean head) {
         long due = r.deadlineNanos();
         if (r.arrived()) {
-            return head || !siblingOnItsWay(chunk) ? due : Math.max(due, r.requestedNanos() + timeoutNanos);
+            if (head) {
+                // The output waits on it, and its hashes (the munro's signature, sent ahead of its chunks, or an uncle) did
+                // not come with it nor after it for a path time: lost. Asked again, the holder sends them with it.
+                return Math.min(due, r.arrivedAt() + retryDelay(r.holder()));
+            }
+            return siblingOnItsWay(chunk) ? Math.max(due, r.requestedNanos() + timeoutNanos) : due;
         }
         return head ? Math.min(due, Math.max(r.requestedNanos(), headSince) + retryDelay(r.holder())) : due;
     }

@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * One live source and N viewers on a {@link SimNetwork}: the source publishes a stream at a bit rate, the viewers join
@@ -155,9 +158,10 @@ public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile
     }
 
     /** Prints the target table: {@code java -cp ... io.seedcast.ppspp.sim.Scenario [seconds]}. */
-    public static void main(String[] args) {
+    /** The README table: every row is its own seeded run, so they run side by side, one per core, printed in order. */
+    public static void main(String[] args) throws Exception {
         Duration len = Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 60);
-        System.out.println(Result.header());
+        List<Scenario> rows = new ArrayList<>();
         for (long rate : new long[] {2_000_000, 6_000_000}) {
             for (int[] shape : new int[][] {{1, 0}, {10, 1}}) {
                 for (int rtt : new int[] {20, 50, 100, 200}) {
@@ -166,14 +170,26 @@ public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile
                         if (loss < 0) {
                             p = p.withBursts(-loss, 4);
                         }
-                        Result r = new Scenario(rate, shape[0], shape[1] == 1, p, len, 0, 42).run();
-                        System.out.println(r.row());
+                        rows.add(new Scenario(rate, shape[0], shape[1] == 1, p, len, 0, 42));
                     }
                 }
             }
         }
-        Result capped = new Scenario(2_000_000, 10, true, LinkProfile.rtt(Duration.ofMillis(50), Duration.ofMillis(10), 0.01), len,
-                2 * 2_000_000 / 8, 42).run();
-        System.out.println(capped.row());
+        rows.add(new Scenario(2_000_000, 10, true, LinkProfile.rtt(Duration.ofMillis(50), Duration.ofMillis(10), 0.01), len,
+                2 * 2_000_000 / 8, 42));
+        System.out.println(Result.header());
+        ExecutorService pool = Executors.newFixedThreadPool(
+                Math.max(1, Runtime.getRuntime().availableProcessors()));
+        try {
+            List<Future<Result>> results = new ArrayList<>();
+            for (Scenario row : rows) {
+                results.add(pool.submit(row::run));
+            }
+            for (Future<Result> r : results) {
+                System.out.println(r.get().row());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

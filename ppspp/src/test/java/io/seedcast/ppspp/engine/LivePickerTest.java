@@ -275,6 +275,10 @@ class LivePickerTest {
         for (long i = 0; i <= 31; i++) {
             p.onArrived(i, a, 50 * MS + i * MS);
         }
+        // The one the output waits on is asked again a path time after it came (50 + 100 ms), not at the 300 ms deadline:
+        // the holder sends the munro's signature again with it. The others wait for it.
+        assertTrue(pick(p, List.of(a), 0, have, 149 * MS).requests.isEmpty());
+        assertEquals(List.of("a:0-0"), pick(p, List.of(a), 0, have, 151 * MS).requests);
         assertTrue(pick(p, List.of(a), 0, have, 200 * MS).requests.isEmpty());
         // From their deadline on, they are asked again one at a time: the holder sends the munro's signature again with
         // the first, and that verifies them all. Here every copy comes without it, and the next is asked, never all 32.
