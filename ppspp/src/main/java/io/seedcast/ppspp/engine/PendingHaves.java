@@ -9,8 +9,9 @@ import java.util.function.Predicate;
 /**
  * The chunks one peer has not been told of yet (RFC 7574 §8.4 HAVE). They go out with the next datagram we send that
  * peer anyway (an ACK, a REQUEST, a DATA), or on their own once {@code interval} has passed since the last HAVE: one
- * datagram per peer per chunk was the largest cost of a swarm (ten viewers at 2 Mbit/s sent four HAVE-only datagrams
- * per chunk delivered, 10 % of all bytes), and a peer learns of a chunk at most an interval later.
+ * datagram per peer per chunk was the largest overhead of a swarm (ten viewers at 2 Mbit/s and 50 ms sent 6.9 datagrams
+ * per chunk delivered, most of them HAVE alone, and HAVEs were 8 % of all bytes; now 4.0), and a peer learns of a chunk
+ * at most an interval later.
  */
 final class PendingHaves {
 

@@ -157,8 +157,10 @@ public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile
                 bytesIn == 0 ? 0 : fromPeers / (double) bytesIn, firstWorst, published.size(), reRequests, detected, p50, p99);
     }
 
-    /** Prints the target table: {@code java -cp ... io.seedcast.ppspp.sim.Scenario [seconds]}. */
-    /** The README table: every row is its own seeded run, so they run side by side, one per core, printed in order. */
+    /**
+     * Prints the README's target table: {@code java -cp ... io.seedcast.ppspp.sim.Scenario [seconds]}. Every row is its
+     * own seeded run, so they run side by side, one per core, and print in order.
+     */
     public static void main(String[] args) throws Exception {
         Duration len = Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 60);
         List<Scenario> rows = new ArrayList<>();
