@@ -581,11 +581,10 @@ final class LivePicker<H extends LivePicker.Holder> {
                 HolderState bs = stateOf.get(best);
                 boolean full = bs != null && saturated(bs);
                 long wait = full ? Math.max(waitNanos, 4 * pathNanos(bs)) : waitNanos;
-                long reach = full ? 0 : viewerReach(bs);
                 long release = waitingUntil.computeIfAbsent(i, x -> {
                     long d = offloadDelay(salt, chunk, k, wait);
                     // Sooner than a viewer could have it, the wait ends at the seeder anyway: ask it now.
-                    return now + (d < reach ? 0 : d);
+                    return now + (!full && d < viewerReach(bs) ? 0 : d);
                 });
                 if (now < release) {
                     wakeAt = Math.min(wakeAt, release);
