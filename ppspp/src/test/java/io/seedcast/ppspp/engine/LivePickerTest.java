@@ -113,6 +113,13 @@ class LivePickerTest {
         }
     }
 
+    /** Chunks {@code first..last} arrive from {@code holder}, one a millisecond from 50 ms on, and wait for their hashes. */
+    static void heldBack(LivePicker<Peer> p, Peer holder, long first, long last) {
+        for (long i = first; i <= last; i++) {
+            p.onArrived(i, holder, 50 * MS + i * MS);
+        }
+    }
+
     /** A picker without offload wait whose handshake with {@code seeder} took 50 ms. */
     static LivePicker<Peer> fiftyMillisecondsFrom(Peer seeder) {
         LivePicker<Peer> p = picker(Duration.ZERO);
@@ -250,16 +257,15 @@ class LivePickerTest {
         LivePicker<Peer> p = askedOfOne(a, 50 * MS);
         Set<Long> have = new HashSet<>();
         // One munro asked at once; chunk 0 is lost, and 1..31, sent without the hashes chunk 0 brings, come and wait.
-        for (long i = 1; i <= 31; i++) {
-            p.onArrived(i, a, 50 * MS + i * MS);
-        }
+        heldBack(p, a, 1, 31);
         Recorded retry = pick(p, List.of(a), 0, have, 100 * MS);
         assertEquals(List.of("a:0-0"), retry.requests, "the lost chunk is asked again");
         // Its retry is slow too. At the deadline of the first requests, chunks 1..31 are here and their hashes on the way:
         // asking them again would only fetch them twice.
         for (long now = 100 * MS; now <= 400 * MS; now += 5 * MS) {
             Recorded r = pick(p, List.of(a), 0, have, now);
-            assertTrue(r.requested.stream().allMatch(c -> c == 0), "at " + now / MS + " ms only chunk 0 is asked again: " + r.requests);
+            assertTrue(r.requested.stream().allMatch(c -> c == 0),
+                    "at " + now / MS + " ms only chunk 0 is asked again: " + r.requests);
         }
         // Chunk 0 comes and verifies, and with it they all do.
         arrive(p, a, have, 410 * MS, 0, 31);
@@ -272,9 +278,7 @@ class LivePickerTest {
         LivePicker<Peer> p = askedOfOne(a, 50 * MS);
         Set<Long> have = new HashSet<>();
         // The whole munro comes, but its signature was lost: nothing asked is on its way to bring it.
-        for (long i = 0; i <= 31; i++) {
-            p.onArrived(i, a, 50 * MS + i * MS);
-        }
+        heldBack(p, a, 0, 31);
         // The one the output waits on is asked again a path time after it came (50 + 100 ms), not at the 300 ms deadline:
         // the holder sends the munro's signature again with it. The others wait for it.
         assertTrue(pick(p, List.of(a), 0, have, 149 * MS).requests.isEmpty());
