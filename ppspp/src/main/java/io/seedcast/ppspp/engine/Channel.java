@@ -46,6 +46,8 @@ final class Channel implements LivePicker.Holder {
      * again after a loss is older than what is queued behind it, so it goes out next instead of after the whole queue.
      */
     private final TreeSet<Long> sendQueue = new TreeSet<>();
+    /** Chunks the peer asked for before we held them: queued for sending when we do. */
+    private final TreeSet<Long> aheadQueue = new TreeSet<>();
     final SendState sending;
     final TokenBucket upload;
     /** Munro bin values whose signed hash we sent, with when. */
@@ -158,13 +160,36 @@ final class Channel implements LivePicker.Holder {
 
     // What the peer asked of us.
 
-    /** Queues requested chunks we hold, bounded so that a peer cannot make us queue more than {@code max} (RFC 7574 §12.6.6). */
-    void queueRequested(ChunkRange r, int max) {
+    /**
+     * Queues requested chunks we hold, and keeps those past our newest chunk (asked ahead, see {@link LivePicker}) until
+     * we hold them; bounded so that a peer cannot make us keep more than {@code max} of either, nor ask further than
+     * {@code max} past our newest (RFC 7574 §12.6.6). A chunk we lack below our newest is not coming: ignored, as before.
+     */
+    void queueRequested(ChunkRange r, int max, boolean keepAhead) {
         long limit = Math.min(r.end(), r.start() + max);
-        for (long i = r.start(); i <= limit && sendQueue.size() < max; i++) {
+        long edge = swarm.liveEdge();
+        for (long i = r.start(); i <= limit; i++) {
+            if (swarm.holds(i)) {
+                if (sendQueue.size() < max) {
+                    sendQueue.add(i);
+                    sending.forget(i);
+                }
+            } else if (keepAhead && i > edge && i <= edge + max && aheadQueue.size() < max) {
+                aheadQueue.add(i);
+            }
+        }
+    }
+
+    /** The chunks asked ahead that we hold now go to the send queue. */
+    void promoteAhead() {
+        for (var it = aheadQueue.iterator(); it.hasNext(); ) {
+            long i = it.next();
+            if (i > swarm.liveEdge()) {
+                break;
+            }
+            it.remove();
             if (swarm.holds(i)) {
                 sendQueue.add(i);
-                sending.forget(i);
             }
         }
     }
@@ -172,6 +197,7 @@ final class Channel implements LivePicker.Holder {
     void cancelRequested(ChunkRange r) {
         for (long i = r.start(); i <= r.end() && i - r.start() < 65_536; i++) {
             sendQueue.remove(i);
+            aheadQueue.remove(i);
         }
     }
 

@@ -55,11 +55,18 @@ final class LivePicker<H extends LivePicker.Holder> {
     /**
      * A chunk asked of a holder: when, until when. {@code retry}: asked before; its DATA may answer either request, so it
      * gives no round-trip sample (Karn's rule). {@code overtakenAt}: when a higher chunk from the same holder first showed
-     * this one lost, or {@link Long#MAX_VALUE}.
+     * this one lost, or {@link Long#MAX_VALUE}. {@code askedNanos}: when our REQUEST went, which orders it among the
+     * holder's answers; later than {@code requestedNanos} only for a chunk asked ahead ({@link #ahead}), whose request
+     * counts from when the chunk was announced and gives no round-trip sample (the holder waited for the chunk).
      */
-    private record Request<H>(H holder, long requestedNanos, long deadlineNanos, long arrivedAt, boolean retry, long overtakenAt) {
+    private record Request<H>(H holder, long requestedNanos, long deadlineNanos, long arrivedAt, boolean retry, long overtakenAt,
+            long askedNanos) {
         Request(H holder, long requestedNanos, long deadlineNanos, boolean retry) {
-            this(holder, requestedNanos, deadlineNanos, Long.MAX_VALUE, retry, Long.MAX_VALUE);
+            this(holder, requestedNanos, deadlineNanos, Long.MAX_VALUE, retry, Long.MAX_VALUE, requestedNanos);
+        }
+
+        boolean askedAhead() {
+            return askedNanos != requestedNanos;
         }
 
         /** Whether its DATA came (verified or waiting for its hashes). */
@@ -68,11 +75,11 @@ final class LivePicker<H extends LivePicker.Holder> {
         }
 
         Request<H> arrive(long at) {
-            return new Request<>(holder, requestedNanos, deadlineNanos, at, retry, overtakenAt);
+            return new Request<>(holder, requestedNanos, deadlineNanos, at, retry, overtakenAt, askedNanos);
         }
 
         Request<H> overtaken(long at) {
-            return new Request<>(holder, requestedNanos, deadlineNanos, arrivedAt, retry, at);
+            return new Request<>(holder, requestedNanos, deadlineNanos, arrivedAt, retry, at, askedNanos);
         }
     }
 
@@ -102,6 +109,21 @@ final class LivePicker<H extends LivePicker.Holder> {
         }
         long rateSince = Long.MIN_VALUE;
         int rateCount;
+        /** The last chunks that came from it, and when (by chunk modulo the length). */
+        private final long[] recentChunk = new long[128];
+        private final long[] recentAt = new long[128];
+
+        void arrived(long chunk, long now) {
+            int k = (int) Math.floorMod(chunk, (long) recentChunk.length);
+            recentChunk[k] = chunk + 1;
+            recentAt[k] = now;
+        }
+
+        /** When {@code chunk} came from it, if it did lately; else {@link Long#MIN_VALUE}. */
+        long arrivedAt(long chunk) {
+            int k = (int) Math.floorMod(chunk, (long) recentChunk.length);
+            return recentChunk[k] == chunk + 1 ? recentAt[k] : Long.MIN_VALUE;
+        }
 
         void delivered(long now) {
             if (rateSince == Long.MIN_VALUE) {
@@ -213,7 +235,7 @@ final class LivePicker<H extends LivePicker.Holder> {
         Request<H> r = requested.remove(chunk);
         if (r != null) {
             HolderState st = release(r.holder());
-            if (st != null && r.holder() == from && !r.retry()) {
+            if (st != null && r.holder() == from && !r.retry() && !r.askedAhead()) {
                 st.rtt.sample(now - r.requestedNanos());
                 st.minRtt = Math.min(st.minRtt, now - r.requestedNanos());
             }
@@ -223,6 +245,7 @@ final class LivePicker<H extends LivePicker.Holder> {
         }
         waitingUntil.remove(chunk);
         lostFrom.remove(chunk);
+        ahead.remove(chunk);
         dirty = true;
     }
 
@@ -233,18 +256,23 @@ final class LivePicker<H extends LivePicker.Holder> {
     void onArrived(long chunk, H from, long now) {
         Request<H> r = requested.get(chunk);
         HolderState st = stateOf.computeIfAbsent(from, h -> new HolderState());
+        highestArrived = Math.max(highestArrived, chunk);
+        Ahead a = from == aheadOf && ahead.get(chunk) != SKIPPED ? ahead.get(chunk) : null;
+        if (a != null && a.arrivedAt() == Long.MAX_VALUE) {
+            ahead.put(chunk, new Ahead(a.askedNanos(), now));
+        }
         // The window forgets a rare outlier over a few hundred chunks (RACK keeps its reo_wnd only for a while too).
         st.reorderNanos -= st.reorderNanos >> 8;
         if (chunk > st.highestChunk) {
             long before = st.highestChunk;
             st.highestChunk = chunk;
             st.highestChunkAt = now;
-            st.highestChunkAsked = r != null && r.holder() == from ? r.requestedNanos() : Long.MAX_VALUE;
+            st.highestChunkAsked = r != null && r.holder() == from ? r.askedNanos() : a != null ? a.askedNanos() : Long.MAX_VALUE;
             // The chunks this one overtakes by the threshold, asked of this holder no later than it: from now, they are late.
             for (long k = Math.max(before - REORDER_THRESHOLD + 1, chunk - MAX_WINDOW); k <= chunk - REORDER_THRESHOLD; k++) {
                 Request<H> q = requested.get(k);
                 if (q != null && q.holder() == from && !q.arrived() && q.overtakenAt() == Long.MAX_VALUE
-                        && q.requestedNanos() <= st.highestChunkAsked) {
+                        && q.askedNanos() <= st.highestChunkAsked) {
                     requested.put(k, q.overtaken(now));
                     dirty = true;
                 }
@@ -255,7 +283,14 @@ final class LivePicker<H extends LivePicker.Holder> {
                 // Overtaken on the way and here anyway: the path reorders this much; wait that long before calling a loss.
                 st.reorderNanos = Math.max(st.reorderNanos, late);
             }
+        } else if (chunk < st.highestChunk && a != null) {
+            // Asked ahead and not announced yet: how late from when the chunk that overtook it by the threshold came.
+            long overtookAt = st.arrivedAt(chunk + REORDER_THRESHOLD);
+            if (overtookAt != Long.MIN_VALUE) {
+                st.reorderNanos = Math.max(st.reorderNanos, now - overtookAt);
+            }
         }
+        st.arrived(chunk, now);
         if (r != null && r.holder() == from && !r.arrived()) {
             requested.put(chunk, r.arrive(now));
             dirty = true;
@@ -270,7 +305,9 @@ final class LivePicker<H extends LivePicker.Holder> {
      */
     private long lateBy(Request<H> r, H from, long now, HolderState st) {
         if (r.retry()) {
-            boolean first = r.holder() != from || now - r.requestedNanos() < st.minRtt;
+            // From a seeder we ask ahead, round-trip samples are few (a chunk asked ahead gives none), so its shortest seen
+            // may lie above what the path does with a little less jitter: only an answer in half of it is suspect.
+            boolean first = r.holder() != from || now - r.requestedNanos() < (from == aheadOf ? st.minRtt / 2 : st.minRtt);
             // How late it was is not known from here; RACK widens its window for each spurious retransmission (RFC 8985
             // §6.2): so do we, twice what it was.
             return first ? 2 * reorderWindow(st) : 0;
@@ -305,6 +342,10 @@ final class LivePicker<H extends LivePicker.Holder> {
     /** A holder is gone: what it was asked for is asked elsewhere. */
     void onGone(H holder) {
         requested.values().removeIf(r -> r.holder() == holder);
+        if (holder == aheadOf) {
+            ahead.clear();
+            aheadOf = null;
+        }
         stateOf.remove(holder);
         lostFrom.values().removeIf(h -> h == holder);
         dirty = true;
@@ -412,16 +453,19 @@ final class LivePicker<H extends LivePicker.Holder> {
      * When request {@code r} is given up: at its deadline, or for the chunk the output waits on ({@code head}) as soon as
      * it is overdue as the first in its holder's queue (since it was asked, or since the chunk before it came): a lost
      * head-of-line chunk stalls the viewer while it waits. A chunk that came and waits for its hashes waits past its
-     * deadline while a chunk of its munro is on its way ({@link #siblingOnItsWay}); the one the output waits on, a path
-     * time after it came.
+     * deadline while a chunk of its munro is on its way ({@link #siblingOnItsWay}); the one the output waits on, a
+     * reordering window after it came.
      */
     private long due(long chunk, Request<H> r, boolean head) {
         long due = r.deadlineNanos();
         if (r.arrived()) {
             if (head) {
-                // The output waits on it, and its hashes (the munro's signature, sent ahead of its chunks, or an uncle) did
-                // not come with it nor after it for a path time: lost. Asked again, the holder sends them with it.
-                return Math.min(due, r.arrivedAt() + retryDelay(r.holder()));
+                // The output waits on it, every chunk before it is here, and its hashes (the munro's signature, sent ahead of
+                // its chunks, or an uncle, sent with it or before) did not come with it nor within the path's reordering
+                // after it: lost. Asked again, the holder sends them with it. (A path time, as before, cost a viewer 200 ms
+                // away a third of a second for each lost signature.)
+                HolderState st = stateOf.get(r.holder());
+                return Math.min(due, r.arrivedAt() + (st == null ? retryDelay(r.holder()) : reorderWindow(st)));
             }
             return siblingOnItsWay(chunk) ? Math.max(due, r.requestedNanos() + timeoutNanos) : due;
         }
@@ -489,7 +533,7 @@ final class LivePicker<H extends LivePicker.Holder> {
             // The higher chunk was asked with or after this one, or came so long after we asked for this one that our request
             // had reached the holder before it left.
             boolean overtaken = st != null && !r.arrived() && st.highestChunk >= chunk + REORDER_THRESHOLD
-                    && (st.highestChunkAsked >= r.requestedNanos()
+                    && (st.highestChunkAsked >= r.askedNanos()
                             || (st.minRtt != Long.MAX_VALUE && st.highestChunkAt >= r.requestedNanos() + st.minRtt + 2 * reorder));
             if (overtaken && r.overtakenAt() == Long.MAX_VALUE) {
                 // Counted from the first arrival that overtook it: later ones would keep pushing the loss back.
@@ -554,13 +598,33 @@ final class LivePicker<H extends LivePicker.Holder> {
             }
         }
         Map<H, ArrayDeque<Long>> picked = new LinkedHashMap<>();
-        // Nothing past the newest chunk any holder announced can be asked for: at the live edge that leaves a few chunks.
-        long end = Math.min(from + window(), newest + 1);
+        // Nothing past the newest chunk that exists (announced, or come) is asked for as usual: at the live edge that
+        // leaves a few chunks. What comes after is asked ahead of a seeder (below).
+        long known = Math.max(newest, highestArrived);
+        ahead.headMap(from).clear();
+        if (aheadOf != null && !aheadOf.ready()) {
+            ahead.clear();
+            aheadOf = null;
+        }
+        long end = Math.min(from + window(), known + 1);
         for (long i = from; i < end && !anyReady.isEmpty(); i++) {
             if (have.test(i) || requested.containsKey(i)) {
                 continue;
             }
             H avoid = lostFrom.get(i);
+            Ahead a = avoid == null ? ahead.remove(i) : null;
+            if (a != null && a != SKIPPED) {
+                // Asked ahead, and now it exists: the seeder sends it as soon as it has it (or did). From now on an ordinary
+                // request, without a second REQUEST.
+                HolderState st = stateOf.computeIfAbsent(aheadOf, h -> new HolderState());
+                long deadline = deadline(aheadOf, now);
+                Request<H> r = new Request<>(aheadOf, now, deadline, Long.MAX_VALUE, false, Long.MAX_VALUE, a.askedNanos());
+                requested.put(i, a.arrivedAt() == Long.MAX_VALUE ? r : r.arrive(a.arrivedAt()));
+                waitingUntil.remove(i);
+                st.load++;
+                wakeAt = Math.min(wakeAt, deadline);
+                continue;
+            }
             if (avoid == null && ready.isEmpty()) {
                 continue;
             }
@@ -603,6 +667,7 @@ final class LivePicker<H extends LivePicker.Holder> {
             }
             picked.computeIfAbsent(best, x -> new ArrayDeque<>()).add(i);
         }
+        askAhead(anyReady, from, known, viewersAtEdge, now, picked);
         for (Map.Entry<H, ArrayDeque<Long>> e : picked.entrySet()) {
             ArrayDeque<Long> q = e.getValue();
             while (!q.isEmpty()) {
@@ -615,6 +680,98 @@ final class LivePicker<H extends LivePicker.Holder> {
             }
         }
     }
+
+    /**
+     * Request-ahead: a viewer at the live edge asks its seeder for the chunks it would ask of it the moment they are
+     * announced, before they exist, and the seeder keeps the request until it has them ({@link Channel#queueRequested}).
+     * Each chunk then leaves the seeder when it is signed, a HAVE-to-REQUEST round trip sooner, and a viewer whose
+     * seeder's HAVEs are lost in a burst keeps receiving (an idle path carries one HAVE per munro, so a burst of lost
+     * datagrams there lasts seconds). How far: what the edge brings in a path time to the seeder and a HAVE interval, and
+     * a munro. With viewers near the edge, only the chunks the offload rule would take from the seeder at once. Not of a
+     * saturated seeder, not while catching up (the window ends before the edge).
+     */
+    private void askAhead(List<H> anyReady, long from, long known, int viewersAtEdge, long now, Map<H, ArrayDeque<Long>> picked) {
+        if (known < 0) {
+            return;
+        }
+        if (known > edgeMark) {
+            if (edgeMarkAt == Long.MIN_VALUE) {
+                edgeMark = known;
+                edgeMarkAt = now;
+            } else if (now - edgeMarkAt >= EDGE_RATE_INTERVAL_NANOS) {
+                double r = (known - edgeMark) * 1e9 / (now - edgeMarkAt);
+                edgeChunksPerSecond = edgeChunksPerSecond == 0 ? r : (edgeChunksPerSecond + r) / 2;
+                edgeMark = known;
+                edgeMarkAt = now;
+            }
+        }
+        H seeder = null;
+        for (H h : anyReady) {
+            if (h.seeder() && (seeder == null || h.latest() > seeder.latest() || h == aheadOf && h.latest() == seeder.latest())) {
+                seeder = h;
+            }
+        }
+        if (seeder != aheadOf) {
+            ahead.clear();
+            aheadOf = seeder;
+        }
+        HolderState st = seeder == null ? null : stateOf.get(seeder);
+        if (st == null || !st.rtt.hasSample() || saturated(st) || edgeChunksPerSecond == 0 || viewersAmong(anyReady)) {
+            return;
+        }
+        // Asked long ago and still not announced (the stream paused, or our REQUEST was lost): asked again.
+        if (ahead.tailMap(known, false).values().stream().anyMatch(a -> a != SKIPPED && now - a.askedNanos() > timeoutNanos)) {
+            ahead.tailMap(known, false).clear();
+        }
+        int munro = Math.max(32, params.chunksPerSignature());
+        long horizon = munro + (long) Math.ceil(edgeChunksPerSecond * (pathNanos(st) + PeerCore.HAVE_INTERVAL_NANOS) / 1e9);
+        long last = Math.min(from + window() - 1, known + horizon);
+        long reach = viewerReach(st);
+        // What is asked ahead counts against the seeder's share of our requests like what is asked of it.
+        long room = limit(seeder) - st.load - ahead.values().stream().filter(a -> a != SKIPPED).count();
+        for (long i = Math.max(known + 1, ahead.isEmpty() ? 0 : ahead.lastKey() + 1); i <= last && room > 0; i++) {
+            if (requested.containsKey(i)) {
+                continue;
+            }
+            if (viewersAtEdge > 0 && waitNanos > 0) {
+                long d = offloadDelay(salt, i, viewersAtEdge, waitNanos);
+                if (d > 0 && d >= reach) {
+                    // Left for a viewer to bring; asked as usual once announced. Marked so that it is not looked at again.
+                    ahead.put(i, SKIPPED);
+                    continue;
+                }
+            }
+            ahead.put(i, new Ahead(now, Long.MAX_VALUE));
+            room--;
+            picked.computeIfAbsent(seeder, x -> new ArrayDeque<>()).add(i);
+        }
+    }
+
+    private static <H extends Holder> boolean viewersAmong(List<H> holders) {
+        for (H h : holders) {
+            if (!h.seeder()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A chunk asked ahead: when our REQUEST went, and when its DATA came (still waiting for its hashes), if it did. */
+    private record Ahead(long askedNanos, long arrivedAt) {
+    }
+
+    /** A chunk past the edge left to the offload rule: not asked ahead. */
+    private static final Ahead SKIPPED = new Ahead(Long.MIN_VALUE, Long.MAX_VALUE);
+
+    /** Chunks asked of {@link #aheadOf} before anyone announced them. */
+    private final java.util.TreeMap<Long, Ahead> ahead = new java.util.TreeMap<>();
+    private H aheadOf;
+    private long highestArrived = -1;
+    /** The live edge's advance, in chunks per second (how far ahead to ask). */
+    private double edgeChunksPerSecond;
+    private long edgeMark = -1;
+    private long edgeMarkAt = Long.MIN_VALUE;
+    static final long EDGE_RATE_INTERVAL_NANOS = 250_000_000L;
 
     /** The holder of chunk {@code i} with the fewest outstanding requests, ties broken at random; a viewer if any viewer has it. */
     private H leastLoadedHolder(List<H> ready, long i) {

@@ -424,7 +424,9 @@ public final class PeerCore {
                 case Request r -> {
                     if (c.established()) {
                         // Bounded: a peer cannot make us queue more than the window holds (RFC 7574 §12.6.6).
-                        chunksOf(s, r.chunks()).ifPresent(x -> c.queueRequested(x, config.requestWindow() * 4));
+                        // Chunks asked ahead are kept only while our uplink has room: a full one sends each chunk once, to
+                        // whoever asks first, and the viewers take the rest from each other.
+                        chunksOf(s, r.chunks()).ifPresent(x -> c.queueRequested(x, config.requestWindow() * 4, !uplinkFull(now)));
                     }
                 }
                 case Cancel x -> chunksOf(s, x.chunks()).ifPresent(c::cancelRequested);
@@ -734,6 +736,9 @@ public final class PeerCore {
                     continue;
                 }
                 c.haves.add(announce);
+                if (!announce.isEmpty()) {
+                    c.promoteAhead();
+                }
                 if (c.haves.due(now, HAVE_INTERVAL_NANOS)) {
                     queueHaves(c, now);
                 }
