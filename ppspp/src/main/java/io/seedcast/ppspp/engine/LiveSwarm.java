@@ -76,6 +76,7 @@ public final class LiveSwarm {
 
     /** How often each chunk inside the discard window went out from here (to any peer). */
     private final TreeMap<Long, Integer> sent = new TreeMap<>();
+    private final TreeMap<Long, Long> sentAt = new TreeMap<>();
 
     /** Verified (or, at the source, signed and announced) chunks inside the discard window. */
     private final TreeMap<Long, byte[]> chunks = new TreeMap<>();
@@ -252,8 +253,24 @@ public final class LiveSwarm {
         core.loop.execute(() -> onPublish(copy));
     }
 
-    void countSent(long index) {
+    void countSent(long index, long now) {
         sent.merge(index, 1, Integer::sum);
+        sentAt.put(index, now);
+    }
+
+    /** When chunk {@code index} last left us, or {@link Long#MIN_VALUE}. */
+    long lastSent(long index) {
+        return sentAt.getOrDefault(index, Long.MIN_VALUE);
+    }
+
+    /** Whether a peer announced or acknowledged chunk {@code index}. */
+    boolean anyPeerHas(long index) {
+        for (Channel c : channels) {
+            if (c.holds(index)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     int timesSent(long index) {
@@ -337,6 +354,7 @@ public final class LiveSwarm {
         }
         chunks.headMap(oldest).clear();
         sent.headMap(oldest).clear();
+        sentAt.headMap(oldest).clear();
         signatures.headMap(oldest).clear();
         munros.headMap(oldest).entrySet().removeIf(e -> e.getValue().munro().lastChunk() < oldest);
         have.forgetBefore(oldest);

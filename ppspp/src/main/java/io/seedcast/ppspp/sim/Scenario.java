@@ -23,8 +23,15 @@ import java.util.concurrent.Future;
  * the longest stall, chunks lost for good, and the bytes the network carried per byte a viewer got.
  *
  * @param uploadCap the source's total upload in bytes per second (0 for none): the viewers must take the rest from each other
+ * @param declaredPercent how much of a capped uplink the source declares as its upload limit, as an operator who knows
+ *                        the line would (90), or 0 for an operator who does not
  */
-public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile path, Duration length, long uploadCap, long seed) {
+public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile path, Duration length, long uploadCap, long seed,
+        int declaredPercent) {
+
+    public Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile path, Duration length, long uploadCap, long seed) {
+        this(bitsPerSecond, viewers, p2p, path, length, uploadCap, seed, 90);
+    }
 
     /** The playout buffer a viewer keeps behind its first output chunk. */
     public static final Duration PLAYOUT = Duration.ofSeconds(1);
@@ -36,7 +43,8 @@ public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile
 
         public String row() {
             return String.format(Locale.ROOT, "| %s | %d | %s | %.1f Mbit/s | %.2f%% | %.2f%% | %d | %d | %.3f | %.0f%% | %d | %d / %d |",
-                    scenario.path, scenario.viewers, scenario.p2p ? (scenario.uploadCap > 0 ? "yes, source capped" : "yes") : "no",
+                    scenario.path, scenario.viewers,
+                    scenario.p2p ? (scenario.uploadCap > 0 ? (scenario.declaredPercent > 0 ? "yes, source capped" : "yes, source capped, undeclared") : "yes") : "no",
                     scenario.bitsPerSecond / 1e6, 100 * onTimeWorst, 100 * onTimeMean, stallMsWorst, lostForGood, bytesPerDelivered,
                     100 * peerShare, firstOutputMsWorst, delayP50Ms, delayP99Ms);
         }
@@ -51,8 +59,7 @@ public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile
         SimNetwork net = new SimNetwork(seed).defaultLink(path);
         SwarmParameters params = SwarmParameters.defaults(Profile.RFC7574).withAlgorithm(SignatureAlgorithm.ED25519);
         SwarmKeyPair key = SwarmKeyPair.generate(SignatureAlgorithm.ED25519);
-        // A capped source declares most of its uplink as its upload limit, as an operator who knows the line would.
-        SimNetwork.Node sourceNode = net.node(EngineConfig.source(null).withTotalUploadLimit(uploadCap * Long.getLong("seedcast.sim.declare", 90) / 100));
+        SimNetwork.Node sourceNode = net.node(EngineConfig.source(null).withTotalUploadLimit(uploadCap * declaredPercent / 100));
         if (uploadCap > 0) {
             net.capUpload(sourceNode, uploadCap, uploadCap / 4);
         }
@@ -177,8 +184,12 @@ public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile
                 }
             }
         }
-        rows.add(new Scenario(2_000_000, 10, true, LinkProfile.rtt(Duration.ofMillis(50), Duration.ofMillis(10), 0.01), len,
-                2 * 2_000_000 / 8, 42));
+        for (int declared : new int[] {90, 0}) {
+            for (int rtt : new int[] {50, 100, 200}) {
+                rows.add(new Scenario(2_000_000, 10, true, LinkProfile.rtt(Duration.ofMillis(rtt), Duration.ofMillis(10), 0.01), len,
+                        2 * 2_000_000 / 8, 42, declared));
+            }
+        }
         System.out.println(Result.header());
         ExecutorService pool = Executors.newFixedThreadPool(
                 Math.max(1, Runtime.getRuntime().availableProcessors()));

@@ -126,6 +126,32 @@ class NetworkScenarioTest {
     }
 
     @Test
+    void aCappedSourceOneHundredMillisecondsAwayLosesNoChunkForLong() {
+        // With its uplink full, the source sent only chunks that had never left it; one whose single copy was lost on the
+        // way waited for room that never came at 100 ms, and all ten viewers stalled on the same chunks for 1-1.7 s at a
+        // time (71-97 % in order). A chunk nobody acknowledged a retransmission timeout after it left goes again.
+        Scenario.Result r = new Scenario(2_000_000, 10, true, LinkProfile.rtt(Duration.ofMillis(100), JITTER, 0.01),
+                Duration.ofSeconds(20), 2 * 2_000_000 / 8, 42).run();
+        System.out.println(r.row());
+        assertTrue(r.onTimeWorst() >= 0.999, r.row());
+        assertTrue(r.stallMsWorst() < 1000, r.row());
+        assertTrue(r.peerShare() >= 0.8, r.row());
+    }
+
+    @Test
+    void aSourceWhoseUplinkQueuesWithoutADeclaredLimitStillSendsEachChunkAboutOnce() {
+        // The same uplink, and the operator declared nothing: every chunk went to every viewer into a quarter-second queue,
+        // 2 % in order and 2.6 bytes sent per byte delivered. The source now takes LEDBAT at its target on its channels as
+        // its uplink being full.
+        Scenario.Result r = new Scenario(2_000_000, 10, true, LinkProfile.rtt(Duration.ofMillis(50), JITTER, 0.01),
+                Duration.ofSeconds(20), 2 * 2_000_000 / 8, 42, 0).run();
+        System.out.println(r.row());
+        assertTrue(r.onTimeWorst() >= 0.99, r.row());
+        assertTrue(r.bytesPerDelivered() < 1.4, r.row());
+        assertTrue(r.peerShare() >= 0.8, r.row());
+    }
+
+    @Test
     void aSeedReplaysTheSameRun() {
         LinkProfile p = LinkProfile.rtt(Duration.ofMillis(50), JITTER, 0.03);
         Scenario s = new Scenario(2_000_000, 1, false, p, Duration.ofSeconds(5), 0, 99);
