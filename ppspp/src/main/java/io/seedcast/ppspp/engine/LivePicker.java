@@ -711,12 +711,21 @@ final class LivePicker<H extends LivePicker.Holder> {
                 seeder = h;
             }
         }
-        if (seeder != aheadOf) {
+        boolean lone = !viewersAmong(anyReady);
+        if (seeder != aheadOf && (lone || aheadOf != null)) {
             ahead.clear();
-            aheadOf = seeder;
+            aheadOf = lone ? seeder : null;
+        }
+        if (!lone) {
+            // Viewers to take from: nothing more is asked ahead; what was is still converted when it is announced.
+            if (ahead.values().stream().allMatch(x -> x == SKIPPED)) {
+                ahead.clear();
+                aheadOf = null;
+            }
+            return;
         }
         HolderState st = seeder == null ? null : stateOf.get(seeder);
-        if (st == null || !st.rtt.hasSample() || saturated(st) || edgeChunksPerSecond == 0 || viewersAmong(anyReady)) {
+        if (st == null || !st.rtt.hasSample() || saturated(st) || edgeChunksPerSecond == 0) {
             return;
         }
         // Asked long ago and still not announced (the stream paused, or our REQUEST was lost): asked again.
