@@ -22,6 +22,17 @@ class NetworkScenarioTest {
         return r;
     }
 
+    /**
+     * Ten viewers at 2 Mbit/s, 1 % loss, for 20 s, from a source whose uplink carries two copies of the stream (500 KB/s,
+     * a 250 ms queue), of which it declares {@code declaredPercent} as its upload limit.
+     */
+    static Scenario.Result capped(int rttMs, int declaredPercent) {
+        Scenario.Result r = new Scenario(2_000_000, 10, true, LinkProfile.rtt(Duration.ofMillis(rttMs), JITTER, 0.01),
+                Duration.ofSeconds(20), 2 * 2_000_000 / 8, 42, declaredPercent).run();
+        System.out.println(r.row());
+        return r;
+    }
+
     @Test
     void oneViewerKeepsUpAtLossesWhereItUsedToStallForGood() {
         // Issue 17's table: 10 ms RTT at 2 % loss stopped for good after 10 s; 50 ms ±5 ms at 5 % after 3 s.
@@ -115,9 +126,7 @@ class NetworkScenarioTest {
         // The source's uplink carries 2x the stream (500 KB/s, a 250 ms queue) and it declares 90 % of that as its upload
         // limit. Before the engine-wide limit, only never-sent chunks from a full uplink, and requests a saturated seeder
         // sits on moved to a viewer that has the chunk: 0.4 % in order, 2.5 s stalls, 5.3 bytes sent per byte delivered.
-        Scenario.Result r = new Scenario(2_000_000, 10, true, LinkProfile.rtt(Duration.ofMillis(50), JITTER, 0.01),
-                Duration.ofSeconds(20), 2 * 2_000_000 / 8, 42).run();
-        System.out.println(r.row());
+        Scenario.Result r = capped(50, 90);
         assertTrue(r.peerShare() >= 0.8, "the viewers take what the source cannot send from each other: " + r.row());
         assertEquals(0, r.lostForGood(), r.row());
         assertTrue(r.bytesPerDelivered() < 1.4, "the source sends each chunk about once: " + r.row());
@@ -130,9 +139,7 @@ class NetworkScenarioTest {
         // With its uplink full, the source sent only chunks that had never left it; one whose single copy was lost on the
         // way waited for room that never came at 100 ms, and all ten viewers stalled on the same chunks for 1-1.7 s at a
         // time (71-97 % in order). A chunk nobody acknowledged a retransmission timeout after it left goes again.
-        Scenario.Result r = new Scenario(2_000_000, 10, true, LinkProfile.rtt(Duration.ofMillis(100), JITTER, 0.01),
-                Duration.ofSeconds(20), 2 * 2_000_000 / 8, 42).run();
-        System.out.println(r.row());
+        Scenario.Result r = capped(100, 90);
         assertTrue(r.onTimeWorst() >= 0.999, r.row());
         assertTrue(r.stallMsWorst() < 1000, r.row());
         assertTrue(r.peerShare() >= 0.8, r.row());
@@ -143,9 +150,7 @@ class NetworkScenarioTest {
         // The same uplink, and the operator declared nothing: every chunk went to every viewer into a quarter-second queue,
         // 2 % in order and 2.6 bytes sent per byte delivered. The source now takes LEDBAT at its target on its channels as
         // its uplink being full.
-        Scenario.Result r = new Scenario(2_000_000, 10, true, LinkProfile.rtt(Duration.ofMillis(50), JITTER, 0.01),
-                Duration.ofSeconds(20), 2 * 2_000_000 / 8, 42, 0).run();
-        System.out.println(r.row());
+        Scenario.Result r = capped(50, 0);
         assertTrue(r.onTimeWorst() >= 0.99, r.row());
         assertTrue(r.bytesPerDelivered() < 1.4, r.row());
         assertTrue(r.peerShare() >= 0.8, r.row());
