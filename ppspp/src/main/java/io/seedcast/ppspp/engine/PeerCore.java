@@ -708,7 +708,7 @@ public final class PeerCore {
                     }
                 }
             }
-            if (!s.role.fetches() && uplinkQueueing(s)) {
+            if (s.role == Role.SOURCE && uplinkQueueing(s)) {
                 uplinkFullAt = now;
             }
             List<ChunkRange> announce = s.takeAnnouncements();
@@ -765,11 +765,14 @@ public final class PeerCore {
     }
 
     /**
-     * Whether our uplink queues, declared limit or not: LEDBAT on one in ten of the channels that carry data sees its
-     * target delay. A capped uplink nobody declared queued a quarter second, every chunk went to every viewer through
-     * it, and ten viewers got 2 % of their chunks in time (the viewers that joined later see the standing queue as their
-     * base delay, LEDBAT's latecomer problem, so not all of them need to: with a third of them, 77 % at 100 ms, with one
-     * in ten 98 %).
+     * Whether a source's uplink queues, declared limit or not: LEDBAT sits at its target delay on two or more of the
+     * channels that carry data, and on at least one in ten. A broadcaster at home often does not know the uplink: one
+     * nobody declared queued a quarter second, every chunk went to every viewer through it, and ten viewers got 2 % of
+     * their chunks in time. Not from one channel alone: that is one viewer's own slow downlink, and taking the uplink as
+     * full for it would keep chunks already sent from the other viewers. Not for a relay (a seeder replica), whose
+     * operator declares its share of the uplink. The viewers that joined later see the standing queue as their base delay
+     * (LEDBAT's latecomer problem), so not all channels need to: with a third of them, 77 % at 100 ms, with one in ten
+     * 98 % in the same run.
      */
     private static boolean uplinkQueueing(LiveSwarm s) {
         int busy = 0;
@@ -782,7 +785,7 @@ public final class PeerCore {
                 }
             }
         }
-        return busy >= 2 && queueing * UPLINK_QUEUEING_SHARE >= busy;
+        return queueing >= 2 && queueing * UPLINK_QUEUEING_SHARE >= busy;
     }
 
     /** One busy channel in this many at its delay target says the uplink queues. */
@@ -852,9 +855,9 @@ public final class PeerCore {
                 c.queue(sig);
             }
             c.queue(new Data(ChunkRange.single(index), nowMicros(), Bytes.of(data)));
-            if (config.totalUploadBytesPerSecond() > 0 || !s.role.fetches()) {
-                // Only an uplink that can fill (a declared limit, or a source's or seeder's queueing) asks how often a
-                // chunk went out (nextToSend).
+            if (config.totalUploadBytesPerSecond() > 0 || s.role == Role.SOURCE) {
+                // Only an uplink that can fill (a declared limit, or a source's queueing) asks how often a chunk went out
+                // (nextToSend).
                 s.countSent(index, now);
             }
             c.sending.onSent(index, data.length, now);
