@@ -257,7 +257,7 @@ final class LivePicker<H extends LivePicker.Holder> {
         Request<H> r = requested.get(chunk);
         HolderState st = stateOf.computeIfAbsent(from, h -> new HolderState());
         highestArrived = Math.max(highestArrived, chunk);
-        Ahead a = from == aheadOf && ahead.get(chunk) != SKIPPED ? ahead.get(chunk) : null;
+        Ahead a = from == aheadOf ? ahead.get(chunk) : null;
         if (a != null && a.arrivedAt() == Long.MAX_VALUE) {
             ahead.put(chunk, new Ahead(a.askedNanos(), now));
         }
@@ -613,7 +613,7 @@ final class LivePicker<H extends LivePicker.Holder> {
             }
             H avoid = lostFrom.get(i);
             Ahead a = avoid == null ? ahead.remove(i) : null;
-            if (a != null && a != SKIPPED) {
+            if (a != null) {
                 // Asked ahead, and now it exists: the seeder sends it as soon as it has it (or did). From now on an ordinary
                 // request, without a second REQUEST.
                 HolderState st = stateOf.computeIfAbsent(aheadOf, h -> new HolderState());
@@ -667,7 +667,7 @@ final class LivePicker<H extends LivePicker.Holder> {
             }
             picked.computeIfAbsent(best, x -> new ArrayDeque<>()).add(i);
         }
-        askAhead(anyReady, from, known, viewersAtEdge, now, picked);
+        askAhead(anyReady, from, known, now, picked);
         for (Map.Entry<H, ArrayDeque<Long>> e : picked.entrySet()) {
             ArrayDeque<Long> q = e.getValue();
             while (!q.isEmpty()) {
@@ -687,10 +687,11 @@ final class LivePicker<H extends LivePicker.Holder> {
      * Each chunk then leaves the seeder when it is signed, a HAVE-to-REQUEST round trip sooner, and a viewer whose
      * seeder's HAVEs are lost in a burst keeps receiving (an idle path carries one HAVE per munro, so a burst of lost
      * datagrams there lasts seconds). How far: what the edge brings in a path time to the seeder and a HAVE interval, and
-     * a munro. With viewers near the edge, only the chunks the offload rule would take from the seeder at once. Not of a
-     * saturated seeder, not while catching up (the window ends before the edge).
+     * a munro. Only while no viewer is among the holders: asked ahead, a chunk leaves the seeder for every viewer before
+     * one of them could pass it on (with the source capped, ten viewers fell to 96.5-99.9 % in order). Not of a saturated
+     * seeder, not while catching up (the window ends before the edge).
      */
-    private void askAhead(List<H> anyReady, long from, long known, int viewersAtEdge, long now, Map<H, ArrayDeque<Long>> picked) {
+    private void askAhead(List<H> anyReady, long from, long known, long now, Map<H, ArrayDeque<Long>> picked) {
         if (known < 0) {
             return;
         }
@@ -718,7 +719,7 @@ final class LivePicker<H extends LivePicker.Holder> {
         }
         if (!lone) {
             // Viewers to take from: nothing more is asked ahead; what was is still converted when it is announced.
-            if (ahead.values().stream().allMatch(x -> x == SKIPPED)) {
+            if (ahead.isEmpty()) {
                 ahead.clear();
                 aheadOf = null;
             }
@@ -729,26 +730,17 @@ final class LivePicker<H extends LivePicker.Holder> {
             return;
         }
         // Asked long ago and still not announced (the stream paused, or our REQUEST was lost): asked again.
-        if (ahead.tailMap(known, false).values().stream().anyMatch(a -> a != SKIPPED && now - a.askedNanos() > timeoutNanos)) {
+        if (ahead.tailMap(known, false).values().stream().anyMatch(a -> now - a.askedNanos() > timeoutNanos)) {
             ahead.tailMap(known, false).clear();
         }
         int munro = Math.max(32, params.chunksPerSignature());
         long horizon = munro + (long) Math.ceil(edgeChunksPerSecond * (pathNanos(st) + PeerCore.HAVE_INTERVAL_NANOS) / 1e9);
         long last = Math.min(from + window() - 1, known + horizon);
-        long reach = viewerReach(st);
         // What is asked ahead counts against the seeder's share of our requests like what is asked of it.
-        long room = limit(seeder) - st.load - ahead.values().stream().filter(a -> a != SKIPPED).count();
+        long room = limit(seeder) - st.load - ahead.size();
         for (long i = Math.max(known + 1, ahead.isEmpty() ? 0 : ahead.lastKey() + 1); i <= last && room > 0; i++) {
             if (requested.containsKey(i)) {
                 continue;
-            }
-            if (viewersAtEdge > 0 && waitNanos > 0) {
-                long d = offloadDelay(salt, i, viewersAtEdge, waitNanos);
-                if (d > 0 && d >= reach) {
-                    // Left for a viewer to bring; asked as usual once announced. Marked so that it is not looked at again.
-                    ahead.put(i, SKIPPED);
-                    continue;
-                }
             }
             ahead.put(i, new Ahead(now, Long.MAX_VALUE));
             room--;
@@ -768,9 +760,6 @@ final class LivePicker<H extends LivePicker.Holder> {
     /** A chunk asked ahead: when our REQUEST went, and when its DATA came (still waiting for its hashes), if it did. */
     private record Ahead(long askedNanos, long arrivedAt) {
     }
-
-    /** A chunk past the edge left to the offload rule: not asked ahead. */
-    private static final Ahead SKIPPED = new Ahead(Long.MIN_VALUE, Long.MAX_VALUE);
 
     /** Chunks asked of {@link #aheadOf} before anyone announced them. */
     private final java.util.TreeMap<Long, Ahead> ahead = new java.util.TreeMap<>();

@@ -771,8 +771,8 @@ public final class PeerCore {
      * their chunks in time. Not from one channel alone: that is one viewer's own slow downlink, and taking the uplink as
      * full for it would keep chunks already sent from the other viewers. Not for a relay (a seeder replica), whose
      * operator declares its share of the uplink. The viewers that joined later see the standing queue as their base delay
-     * (LEDBAT's latecomer problem), so not all channels need to: with a third of them, 77 % at 100 ms, with one in ten
-     * 98 % in the same run.
+     * (LEDBAT's latecomer problem), so not all channels need to: at 100 ms with a third of them 77 % in order, with one
+     * in ten 98 % in the same 20 s run.
      */
     private static boolean uplinkQueueing(LiveSwarm s) {
         int busy = 0;
