@@ -18,7 +18,20 @@ final class HandshakeGate {
 
     /** What we remember of a first HANDSHAKE until the peer's third datagram proves its address. */
     record Pending(int localId, int remoteId, InetSocketAddress peer, LiveSwarm swarm, long createdNanos, Long peerWindow,
-            byte[] reply) {
+            byte[] reply, boolean repeated) {
+
+        Pending(int localId, int remoteId, InetSocketAddress peer, LiveSwarm swarm, long createdNanos, Long peerWindow, byte[] reply) {
+            this(localId, remoteId, peer, swarm, createdNanos, peerWindow, reply, false);
+        }
+
+        /**
+         * The round trip from our reply to the third datagram: the channel's first RTT sample, so the first chunks go out
+         * under a window sized for the path instead of ten segments and a 1 s timeout. None if the reply was sent again:
+         * the third datagram may answer either copy (Karn, RFC 6298 §3).
+         */
+        long rttNanos(long now) {
+            return repeated ? -1 : now - createdNanos;
+        }
     }
 
     private record Key(InetSocketAddress peer, int remoteId) {
@@ -40,7 +53,15 @@ final class HandshakeGate {
     /** The reply already sent to this first HANDSHAKE, if it is a retransmission. */
     byte[] replyTo(InetSocketAddress from, int remoteId) {
         Pending p = byPeer.get(new Key(from, remoteId));
-        return p == null ? null : p.reply();
+        if (p == null) {
+            return null;
+        }
+        if (!p.repeated()) {
+            Pending again = new Pending(p.localId(), p.remoteId(), p.peer(), p.swarm(), p.createdNanos(), p.peerWindow(), p.reply(), true);
+            byLocalId.put(p.localId(), again);
+            byPeer.put(new Key(from, remoteId), again);
+        }
+        return p.reply();
     }
 
     /** Why a new handshake from {@code from} is refused now, or null if admitted (then a token is spent). */

@@ -161,6 +161,8 @@ final class LivePicker<H extends LivePicker.Holder> {
     private final Map<Long, Long> waitingUntil = new HashMap<>();
     /** Chunks lost on the way from a holder: asked again, of another holder where there is one. */
     private final Map<Long, H> lostFrom = new HashMap<>();
+    /** Chunks asked again of a second holder too (see {@link #HEDGE_PATH_NANOS}), with that holder. */
+    private final Map<Long, H> hedged = new HashMap<>();
     /** Of those, the chunks a queueing seeder was asked for and a viewer holds: asked of a viewer. */
     private final Set<Long> toViewer = new HashSet<>();
     private boolean dirty = true;
@@ -245,8 +247,17 @@ final class LivePicker<H extends LivePicker.Holder> {
         }
         waitingUntil.remove(chunk);
         lostFrom.remove(chunk);
+        unhedge(chunk);
         ahead.remove(chunk);
         dirty = true;
+    }
+
+    /** The second request for {@code chunk}, if any, is done: its holder's load goes back. */
+    private void unhedge(long chunk) {
+        H h = hedged.remove(chunk);
+        if (h != null) {
+            release(h);
+        }
     }
 
     /**
@@ -278,7 +289,7 @@ final class LivePicker<H extends LivePicker.Holder> {
                 }
             }
         } else if (chunk < st.highestChunk && r != null) {
-            long late = lateBy(r, from, now, st);
+            long late = lateBy(chunk, r, from, now, st);
             if (late > 0) {
                 // Overtaken on the way and here anyway: the path reorders this much; wait that long before calling a loss.
                 st.reorderNanos = Math.max(st.reorderNanos, late);
@@ -303,7 +314,11 @@ final class LivePicker<H extends LivePicker.Holder> {
      * own answer is simply served later. The first copy of a chunk we already asked again (of another holder, or too soon
      * to answer the retry) is what a loss declared too early leaves behind: the window was too short.
      */
-    private long lateBy(Request<H> r, H from, long now, HolderState st) {
+    private long lateBy(long chunk, Request<H> r, H from, long now, HolderState st) {
+        if (r.retry() && hedged.get(chunk) == from) {
+            // The second holder asked for it answered: nothing was late.
+            return 0;
+        }
         if (r.retry()) {
             // From a seeder we ask ahead, round-trip samples are few (a chunk asked ahead gives none), so its shortest seen
             // may lie above what the path does with a little less jitter: only an answer in half of it is suspect.
@@ -347,6 +362,7 @@ final class LivePicker<H extends LivePicker.Holder> {
             aheadOf = null;
         }
         stateOf.remove(holder);
+        hedged.values().removeIf(h -> h == holder);
         lostFrom.values().removeIf(h -> h == holder);
         dirty = true;
     }
@@ -375,7 +391,8 @@ final class LivePicker<H extends LivePicker.Holder> {
         if (st == null || !st.rtt.hasSample()) {
             return maxPerHolder;
         }
-        long bdp = (long) Math.ceil(2 * st.chunksPerSecond * (st.rtt.srtt() + 4 * st.rtt.rttvar()) / 1e9);
+        double rate = holder.seeder() ? Math.max(st.chunksPerSecond, edgeChunksPerSecond) : st.chunksPerSecond;
+        long bdp = (long) Math.ceil(2 * rate * (st.rtt.srtt() + 4 * st.rtt.rttvar()) / 1e9);
         return (int) Math.min(window(), Math.max(maxPerHolder, bdp));
     }
 
@@ -392,7 +409,7 @@ final class LivePicker<H extends LivePicker.Holder> {
                 rtt = Math.max(rtt, st.rtt.srtt() + 4 * st.rtt.rttvar());
             }
         }
-        long w = (long) Math.ceil(4 * rate * rtt / 1e9);
+        long w = (long) Math.ceil(4 * Math.max(rate, edgeChunksPerSecond) * rtt / 1e9);
         return (int) Math.min(MAX_WINDOW, Math.max(window, w));
     }
 
@@ -555,10 +572,12 @@ final class LivePicker<H extends LivePicker.Holder> {
                 reRequests++;
                 detectedLost++;
                 lostFrom.put(chunk, r.holder());
+                unhedge(chunk);
             } else if (due < now) {
                 it.remove();
                 unanswered(r.holder());
                 reRequests++;
+                unhedge(chunk);
                 // No CANCEL: the chunk is asked again at once, maybe of the same holder, and a CANCEL overtaken by that
                 // REQUEST on the way would take the new request back.
                 lostFrom.put(chunk, r.holder());
@@ -578,6 +597,9 @@ final class LivePicker<H extends LivePicker.Holder> {
         }
         toViewer.removeIf(i -> i < from);
         lostFrom.keySet().removeIf(i -> i < from);
+        for (long i : hedged.keySet().stream().filter(i -> i < from).toList()) {
+            unhedge(i);
+        }
         waitingUntil.keySet().removeIf(i -> i < from);
         List<H> ready = new ArrayList<>();
         List<H> anyReady = new ArrayList<>();
@@ -656,6 +678,9 @@ final class LivePicker<H extends LivePicker.Holder> {
                 }
             }
             waitingUntil.remove(i);
+            if (avoid != null && hedges(avoid, best)) {
+                hedge(anyReady, i, best, avoid, picked);
+            }
             HolderState st = stateOf.computeIfAbsent(best, h -> new HolderState());
             long deadline = avoid != null ? now + retryDelay(best) : deadline(best, now);
             requested.put(i, new Request<>(best, now, deadline, avoid != null));
@@ -825,6 +850,40 @@ final class LivePicker<H extends LivePicker.Holder> {
             }
         }
         return best;
+    }
+
+
+
+    /** Whether a lost chunk asked again of {@code best} is asked of a second holder too. */
+    private boolean hedges(H lostBy, H best) {
+        HolderState st = stateOf.get(best);
+        HolderState lost = stateOf.get(lostBy);
+        return st != null && st.rtt.hasSample() && pathNanos(st) >= HEDGE_PATH_NANOS && !saturated(st)
+                && (lost == null || !saturated(lost));
+    }
+
+    /**
+     * From this path time on, a chunk lost once is asked again of two holders at once. There a retry costs a quarter of a
+     * player's second of buffer: at 200 ms and 5 % loss one attempt in ten fails (its REQUEST or its DATA lost), three in
+     * a row use the whole buffer, and every chunk behind waits. Asked of two, an attempt fails when both do. A lone
+     * viewer has one holder and pays nothing; with several, the second copy costs about one chunk per chunk lost. Not
+     * while the holder that lost it, or either asked, is saturated: there losses are a full uplink's, and more copies
+     * would fill it more (a capped source 200 ms away fell from 98 to 63 % in order when they were hedged). Shorter
+     * paths are not hedged: a retry there is cheap.
+     */
+    static final long HEDGE_PATH_NANOS = 200_000_000L;
+
+    /** Asks the fastest holder of {@code i} other than {@code best} as well, if there is one. */
+    private void hedge(List<H> anyReady, long i, H best, H avoid, Map<H, ArrayDeque<Long>> picked) {
+        List<H> others = new ArrayList<>(anyReady);
+        others.remove(best);
+        H second = fastestHolder(others, i, avoid, false);
+        if (second == null || stateOf.containsKey(second) && saturated(stateOf.get(second))) {
+            return;
+        }
+        hedged.put(i, second);
+        stateOf.computeIfAbsent(second, h -> new HolderState()).load++;
+        picked.computeIfAbsent(second, x -> new ArrayDeque<>()).add(i);
     }
 
     /** A holder that left half of what we asked lately unanswered: its uplink is full, or its path is broken. */

@@ -237,6 +237,7 @@ public final class PeerCore {
             // The third datagram: the peer is where it said it was (RFC 7574 §3.1.1, §12.1).
             c = new Channel(p.localId(), from, p.swarm(), false, config, now);
             c.establish(p.remoteId(), p.peerWindow());
+            c.sending.handshakeRtt(p.rttNanos(now));
             channels.put(c.localId, c);
             p.swarm().channels.add(c);
             p.swarm().stats.peers.set(p.swarm().channels.size());
@@ -478,6 +479,9 @@ public final class PeerCore {
             c.establish(h.sourceChannel(), h.options().liveDiscardWindow());
             c.swarm.stats.peers.set(c.swarm.channels.size());
             long rtt = c.handshakeRtt(now);
+            if (c.handshakeAttempts() == 1) {
+                c.sending.handshakeRtt(rtt);
+            }
             if (c.swarm.role.fetches() && c.initiator && rtt > 0) {
                 // The first requests' deadlines come from the path's round trip, not from a 1.5 s guess.
                 c.swarm.picker.onHandshakeRtt(c, rtt);

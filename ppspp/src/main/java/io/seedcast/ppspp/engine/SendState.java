@@ -124,6 +124,13 @@ final class SendState {
         return c != null && c <= r.end();
     }
 
+    /** The handshake's round trip, before any ACK: the first RTT sample (RFC 6298 §2.2), as QUIC takes its Initials'. */
+    void handshakeRtt(long nanos) {
+        if (nanos > 0 && !rtt.hasSample()) {
+            sample(nanos);
+        }
+    }
+
     private void sample(long sample) {
         rtt.sample(sample);
         minRttNanos = Math.min(minRttNanos, Math.max(sample, 1));

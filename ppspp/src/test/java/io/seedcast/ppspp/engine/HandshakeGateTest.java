@@ -58,6 +58,17 @@ class HandshakeGateTest {
     }
 
     @Test
+    void theThirdDatagramTimesTheRoundTripUnlessTheReplyWentTwice() {
+        HandshakeGate g = new HandshakeGate(100, 1000, 3 * S, 0);
+        InetSocketAddress a = addr(1);
+        g.remember(pending(7, a, S));
+        assertEquals(S / 5, g.confirm(7, a).rttNanos(S + S / 5), "reply at 1 s, third datagram 200 ms later");
+        g.remember(pending(8, a, S));
+        g.replyTo(a, 1008);
+        assertEquals(-1, g.confirm(8, a).rttNanos(2 * S), "the third datagram may answer either reply (Karn)");
+    }
+
+    @Test
     void theOldestAreForgottenWhenFullAndAllAfterTheTimeout() {
         HandshakeGate g = new HandshakeGate(3, 1000, 3 * S, 0);
         for (int i = 1; i <= 4; i++) {

@@ -51,6 +51,21 @@ class SendStateTest {
     }
 
     @Test
+    void aSeederKnowsTheStreamsWindowFromTheHandshakeBeforeAnyAck() {
+        // 6 Mbit/s at 200 ms: without a sample the first chunks go under ten segments and a 1 s timeout; a viewer joining
+        // that far away fell 1.8 s behind live in its first two seconds.
+        SendState s = state();
+        s.streamRate(750_000);
+        assertEquals(10 * 1472, s.ledbat.window(), "no round trip known: ten segments");
+        s.handshakeRtt(200 * MS);
+        s.streamRate(750_000);
+        assertEquals(750_000 / 5 * 5 / 4, s.ledbat.window(), "rate x RTT with a quarter of headroom");
+        assertEquals(600 * MS, s.rtoNanos(), "SRTT + 4 x RTTVAR of one sample");
+        s.handshakeRtt(900 * MS);
+        assertEquals(600 * MS, s.rtoNanos(), "only before the first sample");
+    }
+
+    @Test
     void aChunkSentTwiceGivesNoSample() {
         SendState s = state();
         s.onSent(1, 1024, 0);
