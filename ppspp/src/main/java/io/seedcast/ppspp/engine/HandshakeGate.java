@@ -20,7 +20,8 @@ final class HandshakeGate {
     record Pending(int localId, int remoteId, InetSocketAddress peer, LiveSwarm swarm, long createdNanos, Long peerWindow,
             byte[] reply, boolean repeated) {
 
-        Pending(int localId, int remoteId, InetSocketAddress peer, LiveSwarm swarm, long createdNanos, Long peerWindow, byte[] reply) {
+        Pending(int localId, int remoteId, InetSocketAddress peer, LiveSwarm swarm, long createdNanos, Long peerWindow,
+                byte[] reply) {
             this(localId, remoteId, peer, swarm, createdNanos, peerWindow, reply, false);
         }
 
@@ -57,7 +58,8 @@ final class HandshakeGate {
             return null;
         }
         if (!p.repeated()) {
-            Pending again = new Pending(p.localId(), p.remoteId(), p.peer(), p.swarm(), p.createdNanos(), p.peerWindow(), p.reply(), true);
+            Pending again = new Pending(p.localId(), p.remoteId(), p.peer(), p.swarm(), p.createdNanos(), p.peerWindow(),
+                    p.reply(), true);
             byLocalId.put(p.localId(), again);
             byPeer.put(new Key(from, remoteId), again);
         }

@@ -415,7 +415,6 @@ final class LivePicker<H extends LivePicker.Holder> {
 
     static final int MAX_WINDOW = 4096;
 
-
     /**
      * The time a chunk takes from this holder when nothing is queued ahead of it: the shortest round trip seen (the
      * smoothed one carries the queue), with the jitter the path showed, at most half the round trip again, and 20 ms.
@@ -851,8 +850,6 @@ final class LivePicker<H extends LivePicker.Holder> {
         }
         return best;
     }
-
-
 
     /** Whether a lost chunk asked again of {@code best} is asked of a second holder too. */
     private boolean hedges(H lostBy, H best) {
