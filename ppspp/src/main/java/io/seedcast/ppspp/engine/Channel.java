@@ -54,6 +54,9 @@ final class Channel implements LivePicker.Holder {
     private final Map<Long, Long> munrosSent = new HashMap<>();
     /** Messages for the next datagram (HAVE, ACK, REQUEST, CANCEL, PEX, INTEGRITY, DATA). */
     private final List<Message> outbox = new ArrayList<>();
+    /** REQUESTs to send a second time, in a later datagram, and when (see {@link LivePicker.Orders#request}). */
+    private final List<Message> echoes = new ArrayList<>(2);
+    private long echoAt;
     /** What we hold that the peer has not been told of yet. */
     final PendingHaves haves = new PendingHaves();
 
@@ -165,17 +168,26 @@ final class Channel implements LivePicker.Holder {
      * we hold them; bounded so that a peer cannot make us keep more than {@code max} of either, nor ask further than
      * {@code max} past our newest (RFC 7574 §12.6.6). A chunk we lack below our newest is not coming: ignored, as before.
      */
-    void queueRequested(ChunkRange r, int max, boolean keepAhead) {
+    void queueRequested(ChunkRange r, int max, boolean keepAhead, long now) {
         long limit = Math.min(r.end(), r.start() + max);
         long edge = swarm.liveEdge();
         for (long i = r.start(); i <= limit; i++) {
             if (swarm.holds(i)) {
-                if (sendQueue.size() < max) {
+                if (sendQueue.size() < max && !sending.crossed(i, now, PeerCore.ECHO_CROSS_NANOS)) {
                     sendQueue.add(i);
                     sending.forget(i);
                 }
             } else if (keepAhead && i > edge && i <= edge + max && aheadQueue.size() < max) {
                 aheadQueue.add(i);
+            }
+        }
+    }
+
+    /** What we sent again on request and was lost again goes out again, unless the peer has it meanwhile (see {@link SendState#lostRepeats}). */
+    void repeatLost(long now) {
+        for (long i : sending.lostRepeats(now)) {
+            if (swarm.holds(i) && !peerHas.contains(i)) {
+                sendQueue.add(i);
             }
         }
     }
@@ -223,6 +235,21 @@ final class Channel implements LivePicker.Holder {
 
     void queue(Message m) {
         outbox.add(m);
+    }
+
+    void echo(Message m, long at) {
+        if (echoes.isEmpty()) {
+            echoAt = at;
+        }
+        echoes.add(m);
+    }
+
+    /** The second copies that are due go with the next datagram. */
+    void queueEchoes(long now) {
+        if (!echoes.isEmpty() && now >= echoAt) {
+            outbox.addAll(echoes);
+            echoes.clear();
+        }
     }
 
     List<Message> outbox() {

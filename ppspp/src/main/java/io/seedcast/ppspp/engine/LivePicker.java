@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.LongPredicate;
 import java.util.random.RandomGenerator;
 
@@ -47,7 +48,13 @@ final class LivePicker<H extends LivePicker.Holder> {
 
     /** Where the picks go: REQUEST and CANCEL messages to holders (RFC 7574 §3.7, §3.8). */
     interface Orders<H> {
-        void request(H holder, ChunkRange chunks);
+        /**
+         * Asks {@code holder} for {@code chunks}. {@code again}: one of them is asked after a loss, and is late already; the
+         * REQUEST goes a second time in a later datagram, as a lost REQUEST costs a whole retry. At 200 ms with 5 % loss one
+         * try in ten failed, as often from a lost REQUEST as from a lost DATA, and four in a row stalled a viewer for over a
+         * second. A holder answers the second copy only if the first did not come ({@code SendState#crossed}).
+         */
+        void request(H holder, ChunkRange chunks, boolean again);
 
         void cancel(H holder, long chunk);
     }
@@ -619,6 +626,8 @@ final class LivePicker<H extends LivePicker.Holder> {
             }
         }
         Map<H, ArrayDeque<Long>> picked = new LinkedHashMap<>();
+        // Chunks asked after a loss: their REQUEST goes twice (see Orders#request).
+        TreeSet<Long> again = new TreeSet<>();
         // Nothing past the newest chunk that exists (announced, or come) is asked for as usual: at the live edge that
         // leaves a few chunks. What comes after is asked ahead of a seeder (below).
         long known = Math.max(newest, highestArrived);
@@ -683,6 +692,9 @@ final class LivePicker<H extends LivePicker.Holder> {
             HolderState st = stateOf.computeIfAbsent(best, h -> new HolderState());
             long deadline = avoid != null ? now + retryDelay(best) : deadline(best, now);
             requested.put(i, new Request<>(best, now, deadline, avoid != null));
+            if (avoid != null) {
+                again.add(i);
+            }
             st.load++;
             wakeAt = Math.min(wakeAt, deadline);
             if (st.load >= limit(best)) {
@@ -700,7 +712,8 @@ final class LivePicker<H extends LivePicker.Holder> {
                 while (!q.isEmpty() && q.peek() == last + 1) {
                     last = q.poll();
                 }
-                orders.request(e.getKey(), new ChunkRange(first, last));
+                Long lost = again.ceiling(first);
+                orders.request(e.getKey(), new ChunkRange(first, last), lost != null && lost <= last);
             }
         }
     }

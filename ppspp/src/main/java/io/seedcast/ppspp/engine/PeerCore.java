@@ -67,6 +67,13 @@ public final class PeerCore {
 
     /** How often {@link #onTick} wants to be called. */
     public static final long TICK_NANOS = 5_000_000;
+    /**
+     * How long after a REQUEST for a chunk asked after a loss its second copy goes: two ticks, in another datagram, so that
+     * a burst that took the first seldom takes both (see {@link LivePicker.Orders#request}).
+     */
+    static final long ECHO_NANOS = 2 * TICK_NANOS;
+    /** How soon after our answer a request for the same chunk is taken as the second copy of the one answered. */
+    static final long ECHO_CROSS_NANOS = ECHO_NANOS + 30_000_000L;
     /** How long new chunks may wait to be announced to a peer when nothing else goes its way (see {@link PendingHaves}). */
     static final long HAVE_INTERVAL_NANOS = 20_000_000L;
     static final long BAN_NANOS = 300_000_000_000L;
@@ -427,7 +434,7 @@ public final class PeerCore {
                         // Bounded: a peer cannot make us queue more than the window holds (RFC 7574 §12.6.6).
                         // Chunks asked ahead are kept only while our uplink has room: a full one sends each chunk once, to
                         // whoever asks first, and the viewers take the rest from each other.
-                        chunksOf(s, r.chunks()).ifPresent(x -> c.queueRequested(x, config.requestWindow() * 4, !uplinkFull(now)));
+                        chunksOf(s, r.chunks()).ifPresent(x -> c.queueRequested(x, config.requestWindow() * 4, !uplinkFull(now), now));
                     }
                 }
                 case Cancel x -> chunksOf(s, x.chunks()).ifPresent(c::cancelRequested);
@@ -503,15 +510,15 @@ public final class PeerCore {
             }
         }
         // Secure tune-in: our rightmost signed munro (RFC 7574 §6.1.2.4).
-        s.rightmostMunro().ifPresent(m -> sendMunro(c, m, now));
+        s.rightmostMunro().ifPresent(m -> sendMunro(c, m, false, now));
         if (c.outbox().isEmpty()) {
             send(c, Datagram.keepalive(c.remoteId()), now);
         }
         flush(c, now);
     }
 
-    private void sendMunro(Channel c, SignedMunro m, long now) {
-        if (c.peerHasAny(m.munro().chunks()) || !c.munroDue(m.munro().value(), now)) {
+    private void sendMunro(Channel c, SignedMunro m, boolean again, long now) {
+        if (c.peerHasAny(m.munro().chunks()) || !c.munroDue(m.munro().value(), now) && !again) {
             return;
         }
         c.queue(m.integrity());
@@ -750,11 +757,13 @@ public final class PeerCore {
                     queueHaves(c, now);
                 }
                 if (!s.role.fetches() && s.params.integrity() == IntegrityMethod.UNIFIED_MERKLE_TREE && !announce.isEmpty()) {
-                    s.rightmostMunro().ifPresent(m -> sendMunro(c, m, now));
+                    s.rightmostMunro().ifPresent(m -> sendMunro(c, m, false, now));
                 }
                 if (!s.role.fetches()) {
                     c.sending.streamRate(s.bytesPerSecond(now));
                 }
+                c.queueEchoes(now);
+                c.repeatLost(now);
                 c.sending.expire(now, nowMicros());
                 sendData(c, now);
                 flush(c, now);
@@ -810,8 +819,11 @@ public final class PeerCore {
         }
         s.picker.pick(s.channels, s.nextOutput(), s.have()::contains, now, new LivePicker.Orders<>() {
             @Override
-            public void request(Channel holder, ChunkRange chunks) {
+            public void request(Channel holder, ChunkRange chunks, boolean again) {
                 holder.queue(new Request(chunks));
+                if (again) {
+                    holder.echo(new Request(chunks), now + ECHO_NANOS);
+                }
             }
 
             @Override
@@ -849,7 +861,9 @@ public final class PeerCore {
                 if (m.isEmpty() || uncles == null) {
                     continue;
                 }
-                sendMunro(c, m.get(), now);
+                // A chunk the peer asks for again may have come and wait for its munro's signature: that goes with it, however
+                // recently it went (a lost signature held a munro's first chunk back through four retries at 200 ms).
+                sendMunro(c, m.get(), c.sending.sentBefore(index), now);
                 uncles.forEach(c::queue);
             } else {
                 SignedIntegrity sig = s.signatureOf(index);

@@ -76,11 +76,16 @@ class LivePickerTest {
         final List<String> requests = new ArrayList<>();
         final List<String> cancels = new ArrayList<>();
         final Set<Long> requested = new HashSet<>();
+        /** Requests that carry a chunk asked after a loss (sent twice by the engine). */
+        final List<String> again = new ArrayList<>();
         private final Set<String> asked = new HashSet<>();
 
         @Override
-        public void request(Peer holder, ChunkRange chunks) {
+        public void request(Peer holder, ChunkRange chunks, boolean lost) {
             requests.add(holder + ":" + chunks.start() + "-" + chunks.end());
+            if (lost) {
+                again.add(holder + ":" + chunks.start() + "-" + chunks.end());
+            }
             for (long i = chunks.start(); i <= chunks.end(); i++) {
                 requested.add(i);
                 assertTrue(asked.add(holder + ":" + i), "chunk " + i + " asked twice of " + holder + " in one pick");
@@ -292,7 +297,10 @@ class LivePickerTest {
             viewer.has(0, 63);
             p.onAnnounced(viewer);
             arrive(p, seeder, have, rtt * MS, 1, 63);
+            Recorded first = pick(p, List.of(seeder, viewer), 0, have, rtt * MS + 1);
+            assertEquals(List.of(), first.again, "nothing asked after a loss yet");
             Recorded retry = pick(p, List.of(seeder, viewer), 0, have, 2 * rtt * MS);
+            assertEquals(retry.requests, retry.again, "a retry's REQUEST goes twice: a lost one costs a round trip");
             if (rtt == 200) {
                 assertEquals(Set.of("viewer:0-0", "seeder:0-0"), Set.copyOf(retry.requests), "chunk 0 of both");
                 arrive(p, viewer, have, 3 * rtt * MS, 0, 0);

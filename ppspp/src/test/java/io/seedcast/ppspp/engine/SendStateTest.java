@@ -3,6 +3,7 @@ package io.seedcast.ppspp.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** RTT, RTO and what counts as lost, on plain numbers (RFC 6298). */
@@ -88,5 +89,50 @@ class SendStateTest {
         assertEquals(1024, s.inflightBytes());
         assertTrue(s.ledbat.window() < before);
         assertEquals(0, s.onAcked(1, 360 * MS), "a late ACK of a lost chunk takes nothing out of flight twice");
+    }
+
+    @Test
+    void anAnswerToARepeatedRequestLostAgainIsSentAgainWhenWhatWentAfterItIsAcknowledged() {
+        // 200 ms away: the peer saw chunk 5 missing and asked again; our second copy is lost too. The peer cannot see that
+        // (the chunks after it came long ago) until its own timeout; we see the ACK of chunk 6, sent just after it.
+        SendState s = state();
+        s.handshakeRtt(200 * MS);
+        s.onSent(4, 1024, 0);
+        s.onSent(5, 1024, 0);
+        s.forget(5); // asked again
+        s.onSent(5, 1024, 210 * MS);
+        s.onSent(6, 1024, 214 * MS);
+        s.onAcked(6, 414 * MS);
+        assertEquals(List.of(), s.lostRepeats(420 * MS), "not before 9/8 of the round trip");
+        assertEquals(List.of(5L), s.lostRepeats(436 * MS), "not chunk 4, a first copy: the peer sees that loss itself");
+        assertEquals(1024, s.inflightBytes(), "chunk 4 is left to the RTO");
+        assertTrue(s.sentBefore(5), "the copy that goes now is another one");
+        s.onSent(5, 1024, 436 * MS);
+        assertTrue(s.crossed(5, 466 * MS, 40 * MS), "a request's second copy, 30 ms after the first we answered");
+        assertTrue(!s.crossed(5, 500 * MS, 40 * MS), "a request 64 ms after the answer: the peer's timeout, answered");
+        assertTrue(!s.crossed(5, 466 * MS, 20 * MS));
+        assertTrue(!s.crossed(6, 420 * MS, 40 * MS), "an acknowledged chunk asked again is sent again");
+    }
+
+    @Test
+    void anAnswerToARepeatedRequestOutlivesTheRtoUntilTheAcksAfterItCouldHaveCome() {
+        // A steady path makes RTTVAR tiny and the RTO hardly above the RTT: the ACKs of the chunks sent just after come
+        // about then. Taking the second copy as lost at the RTO, without a sign, would leave it to the peer's timeout.
+        SendState s = state();
+        long t = 0;
+        for (long chunk = 0; chunk < 40; chunk++) {
+            s.onSent(chunk, 1024, t);
+            s.onAcked(chunk, t + 200 * MS);
+            t += 4 * MS;
+        }
+        assertTrue(s.rtoNanos() < 210 * MS, "RTO " + s.rtoNanos() / MS + " ms");
+        s.onSent(50, 1024, t);
+        s.forget(50);
+        s.onSent(50, 1024, t + 1);
+        assertEquals(0, s.expire(t + 215 * MS, 0), "kept past the RTO");
+        s.onSent(51, 1024, t + 4 * MS);
+        s.onAcked(51, t + 215 * MS);
+        assertEquals(List.of(), s.lostRepeats(t + 226 * MS), "9/8 of the latest round trip (211 ms)");
+        assertEquals(List.of(50L), s.lostRepeats(t + 240 * MS));
     }
 }
