@@ -173,12 +173,13 @@ final class SendState {
 
     /**
      * How long an answer to a repeated request stays in flight before it counts as lost, when something sent after it was
-     * acknowledged: 9/8 of the round trip. Past the RTO, which with a steady path is hardly above the RTT (ten chunks an
-     * RTT each bring a sample, and RTTVAR shrinks to the jitter between them): the ACKs of the chunks sent just after it
-     * come about then.
+     * acknowledged: 9/8 of the round trip, and no less than SRTT + 4 RTTVAR. Past the RTO, which with a steady path is
+     * hardly above the RTT (many chunks an RTT each bring a sample, and RTTVAR shrinks to the jitter between them): the ACKs
+     * of the chunks sent just after it come about then. Not less than the unfloored RTO: where the jitter is large against
+     * the RTT (20 ms ± 10 ms), ACKs overtake each other, and 9/8 alone sent copies that were on their way.
      */
     private long repeatThresholdNanos() {
-        return Math.max(rtt.srtt(), latestRttNanos) * 9 / 8;
+        return Math.max(Math.max(rtt.srtt(), latestRttNanos) * 9 / 8, rtt.srtt() + 4 * rtt.rttvar());
     }
 
     /**

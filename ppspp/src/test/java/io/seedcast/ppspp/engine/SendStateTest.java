@@ -96,22 +96,53 @@ class SendStateTest {
         // 200 ms away: the peer saw chunk 5 missing and asked again; our second copy is lost too. The peer cannot see that
         // (the chunks after it came long ago) until its own timeout; we see the ACK of chunk 6, sent just after it.
         SendState s = state();
-        s.handshakeRtt(200 * MS);
-        s.onSent(4, 1024, 0);
-        s.onSent(5, 1024, 0);
+        long t = steady(s, 200);
+        s.onSent(4, 1024, t);
+        s.onSent(5, 1024, t);
         s.forget(5); // asked again
-        s.onSent(5, 1024, 210 * MS);
-        s.onSent(6, 1024, 214 * MS);
-        s.onAcked(6, 414 * MS);
-        assertEquals(List.of(), s.lostRepeats(420 * MS), "not before 9/8 of the round trip");
-        assertEquals(List.of(5L), s.lostRepeats(436 * MS), "not chunk 4, a first copy: the peer sees that loss itself");
+        s.onSent(5, 1024, t + 210 * MS);
+        s.onSent(6, 1024, t + 214 * MS);
+        s.onAcked(6, t + 414 * MS);
+        assertEquals(List.of(), s.lostRepeats(t + 420 * MS), "not before 9/8 of the round trip");
+        assertEquals(List.of(5L), s.lostRepeats(t + 436 * MS), "not chunk 4, a first copy: the peer sees that loss itself");
         assertEquals(1024, s.inflightBytes(), "chunk 4 is left to the RTO");
         assertTrue(s.sentBefore(5), "the copy that goes now is another one");
-        s.onSent(5, 1024, 436 * MS);
-        assertTrue(s.crossed(5, 466 * MS, 40 * MS), "a request's second copy, 30 ms after the first we answered");
-        assertTrue(!s.crossed(5, 500 * MS, 40 * MS), "a request 64 ms after the answer: the peer's timeout, answered");
-        assertTrue(!s.crossed(5, 466 * MS, 20 * MS));
-        assertTrue(!s.crossed(6, 420 * MS, 40 * MS), "an acknowledged chunk asked again is sent again");
+        s.onSent(5, 1024, t + 436 * MS);
+        assertTrue(s.crossed(5, t + 466 * MS, 40 * MS), "a request's second copy, 30 ms after the first we answered");
+        assertTrue(!s.crossed(5, t + 500 * MS, 40 * MS), "a request 64 ms after the answer: the peer's timeout, answered");
+        assertTrue(!s.crossed(5, t + 466 * MS, 20 * MS));
+        assertTrue(!s.crossed(6, t + 420 * MS, 40 * MS), "an acknowledged chunk asked again is sent again");
+    }
+
+    /** Forty chunks, 4 ms apart, each acknowledged {@code rttMs} later; returns when the last was acknowledged. */
+    static long steady(SendState s, long rttMs) {
+        long t = 0;
+        for (long chunk = 1000; chunk < 1040; chunk++) {
+            s.onSent(chunk, 1024, t);
+            s.onAcked(chunk, t + rttMs * MS);
+            t += 4 * MS;
+        }
+        return t + rttMs * MS;
+    }
+
+    @Test
+    void whereTheJitterIsLargeAgainstTheRoundTripARepeatWaitsForTheRto() {
+        // 20 ms ± 10 ms each way: ACKs overtake each other, and 9/8 of the RTT alone sent copies that were on their way.
+        SendState s = state();
+        long t = 0;
+        for (long chunk = 1000; chunk < 1040; chunk++) {
+            s.onSent(chunk, 1024, t);
+            s.onAcked(chunk, t + (chunk % 2 == 0 ? 5 : 35) * MS);
+            t += 4 * MS;
+        }
+        t += 40 * MS;
+        s.onSent(5, 1024, t);
+        s.forget(5);
+        s.onSent(5, 1024, t + 1);
+        s.onSent(6, 1024, t + 2 * MS);
+        s.onAcked(6, t + 7 * MS);
+        assertEquals(List.of(), s.lostRepeats(t + 30 * MS), "within SRTT + 4 RTTVAR");
+        assertEquals(List.of(5L), s.lostRepeats(t + 100 * MS));
     }
 
     @Test
