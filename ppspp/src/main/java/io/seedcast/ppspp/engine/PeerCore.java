@@ -500,8 +500,9 @@ public final class PeerCore {
     /** The channel is confirmed both ways: send what the third (or fourth) datagram carries. */
     private void onEstablished(Channel c, long now) {
         LiveSwarm s = c.swarm;
-        if (!s.have().isEmpty()) {
-            c.queue(new Have(s.have().runAt(s.have().last())));
+        List<ChunkRange> runs = s.have().ranges();
+        for (ChunkRange run : runs.subList(Math.max(0, runs.size() - HAVE_RUNS_ON_CONNECT), runs.size())) {
+            c.queue(new Have(run));
         }
         if (s.role.fetches()) {
             s.picker.onHolderChanged();
@@ -800,6 +801,14 @@ public final class PeerCore {
         }
         return queueing >= 2 && queueing * UPLINK_QUEUEING_SHARE >= busy;
     }
+
+    /**
+     * How many of its newest runs of chunks a peer announces to a new channel (RFC 7574 §3.2: HAVEs for what it holds), not
+     * only the run at its newest chunk: a viewer that joined later and tuned in below a hole in an earlier viewer's chunks
+     * never heard that it held them, asked only the source, whose full uplink sends a chunk that went once only when
+     * nobody has it, and gave the chunk up after 2 s (one chunk for good in one of six runs, capped source at 100 ms).
+     */
+    static final int HAVE_RUNS_ON_CONNECT = 8;
 
     /** One busy channel in this many at its delay target says the uplink queues. */
     static final int UPLINK_QUEUEING_SHARE = 10;

@@ -116,26 +116,25 @@ class SendStateTest {
 
     /** Forty chunks, 4 ms apart, each acknowledged {@code rttMs} later; returns when the last was acknowledged. */
     static long steady(SendState s, long rttMs) {
+        return sendForty(s, chunk -> rttMs) + rttMs * MS;
+    }
+
+    /** Forty chunks from 1000 on, 4 ms apart, each acknowledged {@code rttMsOf(chunk)} later; returns when the next would go. */
+    static long sendForty(SendState s, java.util.function.LongUnaryOperator rttMsOf) {
         long t = 0;
         for (long chunk = 1000; chunk < 1040; chunk++) {
             s.onSent(chunk, 1024, t);
-            s.onAcked(chunk, t + rttMs * MS);
+            s.onAcked(chunk, t + rttMsOf.applyAsLong(chunk) * MS);
             t += 4 * MS;
         }
-        return t + rttMs * MS;
+        return t;
     }
 
     @Test
     void whereTheJitterIsLargeAgainstTheRoundTripARepeatWaitsForTheRto() {
         // 20 ms ± 10 ms each way: ACKs overtake each other, and 9/8 of the RTT alone sent copies that were on their way.
         SendState s = state();
-        long t = 0;
-        for (long chunk = 1000; chunk < 1040; chunk++) {
-            s.onSent(chunk, 1024, t);
-            s.onAcked(chunk, t + (chunk % 2 == 0 ? 5 : 35) * MS);
-            t += 4 * MS;
-        }
-        t += 40 * MS;
+        long t = sendForty(s, chunk -> chunk % 2 == 0 ? 5 : 35) + 40 * MS;
         s.onSent(5, 1024, t);
         s.forget(5);
         s.onSent(5, 1024, t + 1);
@@ -150,12 +149,7 @@ class SendStateTest {
         // A steady path makes RTTVAR tiny and the RTO hardly above the RTT: the ACKs of the chunks sent just after come
         // about then. Taking the second copy as lost at the RTO, without a sign, would leave it to the peer's timeout.
         SendState s = state();
-        long t = 0;
-        for (long chunk = 0; chunk < 40; chunk++) {
-            s.onSent(chunk, 1024, t);
-            s.onAcked(chunk, t + 200 * MS);
-            t += 4 * MS;
-        }
+        long t = sendForty(s, chunk -> 200);
         assertTrue(s.rtoNanos() < 210 * MS, "RTO " + s.rtoNanos() / MS + " ms");
         s.onSent(50, 1024, t);
         s.forget(50);
