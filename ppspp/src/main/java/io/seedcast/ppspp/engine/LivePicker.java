@@ -867,18 +867,16 @@ final class LivePicker<H extends LivePicker.Holder> {
         return best;
     }
 
-    /** Whether a lost chunk asked again of {@code best} is asked of a second holder too. */
     /** Whether {@code holder}'s path time is {@link #HEDGE_PATH_NANOS} or more: there a retry costs a quarter of the buffer. */
     private boolean far(H holder) {
         HolderState st = stateOf.get(holder);
         return st != null && st.rtt.hasSample() && pathNanos(st) >= HEDGE_PATH_NANOS;
     }
 
+    /** Whether a lost chunk asked again of {@code best} is asked of a second holder too. */
     private boolean hedges(H lostBy, H best) {
-        HolderState st = stateOf.get(best);
         HolderState lost = stateOf.get(lostBy);
-        return st != null && st.rtt.hasSample() && pathNanos(st) >= HEDGE_PATH_NANOS && !saturated(st)
-                && (lost == null || !saturated(lost));
+        return far(best) && !saturated(stateOf.get(best)) && (lost == null || !saturated(lost));
     }
 
     /**
