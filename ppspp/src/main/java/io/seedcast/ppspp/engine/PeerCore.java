@@ -245,6 +245,10 @@ public final class PeerCore {
             c = new Channel(p.localId(), from, p.swarm(), false, config, now);
             c.establish(p.remoteId(), p.peerWindow());
             c.sending.handshakeRtt(p.rttNanos(now));
+            if (p.swarm().role.fetches() && p.rttNanos(now) > 0) {
+                // A viewer that joined after us: how far it is decides whether it could pass chunks on in time.
+                p.swarm().picker.onTheirHandshakeRtt(c, p.rttNanos(now));
+            }
             channels.put(c.localId, c);
             p.swarm().channels.add(c);
             p.swarm().stats.peers.set(p.swarm().channels.size());

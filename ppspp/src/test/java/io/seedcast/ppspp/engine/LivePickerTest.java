@@ -332,6 +332,42 @@ class LivePickerTest {
     }
 
     @Test
+    void aViewerWhoseOtherViewersAreAllTwoHundredMillisecondsAwayAsksItsSeederAheadAsIfAlone() {
+        // Through a viewer 200 ms away a chunk comes a HAVE, a REQUEST and a DATA after the seeder's: ten viewers there took
+        // 0-5 % from each other, and every chunk paid the seeder's HAVE-to-REQUEST round trip (p50 561 ms, alone 352 ms).
+        // A viewer near enough to pass chunks on (50 ms), or not measured yet, still keeps the seeder's chunks for it, and so
+        // does one 200 ms away that brings half of them (a seeder whose uplink is full sends each chunk once).
+        for (long viewerRtt : new long[] {0, 50, 200, -200}) {
+            Peer seeder = new Peer("seeder", true);
+            Peer viewer = new Peer("viewer", false);
+            LivePicker<Peer> p = fiftyMillisecondsFrom(seeder);
+            if (viewerRtt != 0) {
+                p.onHandshakeRtt(viewer, Math.abs(viewerRtt) * MS);
+            }
+            Set<Long> have = new HashSet<>();
+            Recorded r = null;
+            for (int m = 0; m < 5; m++) {
+                seeder.has(0, 32L * m + 31);
+                p.onAnnounced(seeder);
+                r = pick(p, List.of(seeder, viewer), 32L * m, have, m * 131 * MS);
+                for (long i = 32L * m; i <= 32L * m + 31; i++) {
+                    if (p.isRequested(i)) {
+                        Peer from = viewerRtt < 0 && i % 2 == 0 ? viewer : seeder;
+                        p.onArrived(i, from, m * 131 * MS + 50 * MS);
+                        p.onReceived(i, from, m * 131 * MS + 50 * MS);
+                        have.add(i);
+                    }
+                }
+            }
+            if (viewerRtt == 200) {
+                assertTrue(r.requested.stream().anyMatch(i -> i > 159), "what the next munros bring, before it exists: " + r.requests);
+            } else {
+                assertTrue(r.requested.stream().allMatch(i -> i <= 159), viewerRtt + " ms: only what exists: " + r.requests);
+            }
+        }
+    }
+
+    @Test
     void aChunkOvertakenByThreeHigherOnesFromTheSameHolderIsAskedAgainAtOnce() {
         LivePicker<Peer> p = picker(Duration.ZERO);
         Peer a = new Peer("a", true).has(0, 9);
