@@ -256,7 +256,8 @@ final class LivePicker<H extends LivePicker.Holder> {
         }
         if (from != null) {
             stateOf.computeIfAbsent(from, h -> new HolderState()).delivered(now);
-            fromViewers += ((from.seeder() ? 0 : 1) - fromViewers) / 64;
+            fromViewers += ((from.seeder() ? 0 : 1) - fromViewers) / FROM_VIEWERS_WINDOW;
+            receivedFromHolders++;
         }
         waitingUntil.remove(chunk);
         lostFrom.remove(chunk);
@@ -805,13 +806,15 @@ final class LivePicker<H extends LivePicker.Holder> {
     }
 
     /**
-     * Whether a viewer among the holders passes chunks on to us, or could: one near enough, or any once a quarter of what
+     * Whether a viewer among the holders passes chunks on to us, or could: one near enough, or any while a quarter of what
      * came lately came from viewers (a seeder whose uplink is full sends each chunk once, and what was asked ahead of it
-     * waited there: ten viewers 200 ms apart behind a capped source fell from 97.3 to 94.3 % in order).
+     * waited there: ten viewers 200 ms apart behind a capped source fell from 97.3 to 94.3 % in order), or before that
+     * share is known (the first 128 chunks: asked ahead from the start, the first chunks came straight from the capped
+     * seeder and the later ones through viewers, later than a player's buffer from the first allowed).
      */
     private boolean viewersToTakeFrom(List<H> holders) {
         for (H h : holders) {
-            if (!h.seeder() && (!far(h) || fromViewers >= 0.25)) {
+            if (!h.seeder() && (!far(h) || fromViewers >= 0.25 || receivedFromHolders < 2 * FROM_VIEWERS_WINDOW)) {
                 return true;
             }
         }
@@ -828,6 +831,8 @@ final class LivePicker<H extends LivePicker.Holder> {
     private long highestArrived = -1;
     /** The share of the last chunks or so (a moving average over 64) that came from viewers, not seeders. */
     private double fromViewers;
+    private long receivedFromHolders;
+    static final int FROM_VIEWERS_WINDOW = 64;
     /** The live edge's advance, in chunks per second (how far ahead to ask). */
     private double edgeChunksPerSecond;
     private long edgeMark = -1;
