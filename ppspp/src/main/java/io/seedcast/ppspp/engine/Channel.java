@@ -60,6 +60,8 @@ final class Channel implements LivePicker.Holder {
     /** What we hold that the peer has not been told of yet. */
     final PendingHaves haves = new PendingHaves();
 
+    /** When the peer last asked us for chunks (REQUEST). */
+    long lastRequestNanos = Long.MIN_VALUE / 2;
     private long lastReceivedNanos;
     private long lastSentNanos;
     private int handshakeAttempts;

@@ -50,8 +50,8 @@ final class LivePicker<H extends LivePicker.Holder> {
     interface Orders<H> {
         /**
          * Asks {@code holder} for {@code chunks}. {@code again}: one of them is asked after a loss of a holder
-         * {@link #HEDGE_PATH_NANOS} or more away, and is late already; the REQUEST goes a second time in a later datagram, as
-         * a lost REQUEST costs a whole retry. At 200 ms with 5 % loss one try in ten failed, as often from a lost REQUEST as
+         * {@link #HEDGE_PATH_NANOS} or more away, and is late already, or asked ahead of a seeder that far (one REQUEST for
+         * a munro or more); the REQUEST goes a second time in a later datagram, as a lost REQUEST costs a whole retry. At 200 ms with 5 % loss one try in ten failed, as often from a lost REQUEST as
          * from a lost DATA, and four in a row stalled a viewer for over a second. A holder answers the second copy only if
          * the first did not come ({@code SendState#crossed}). Not on shorter paths: a retry there is cheap, and with their
          * jitter the two copies come too far apart to tell from a new request (at 20 ms, one viewer's bytes per byte at 1 %
@@ -719,7 +719,7 @@ final class LivePicker<H extends LivePicker.Holder> {
             }
             picked.computeIfAbsent(best, x -> new ArrayDeque<>()).add(i);
         }
-        askAhead(anyReady, from, known, now, picked);
+        askAhead(anyReady, from, known, now, picked, again);
         for (Map.Entry<H, ArrayDeque<Long>> e : picked.entrySet()) {
             ArrayDeque<Long> q = e.getValue();
             while (!q.isEmpty()) {
@@ -748,7 +748,7 @@ final class LivePicker<H extends LivePicker.Holder> {
      * -> output 561 ms, one viewer alone 352 ms). A viewer not measured yet counts as near. Not of a saturated seeder, not
      * while catching up (the window ends before the edge).
      */
-    private void askAhead(List<H> anyReady, long from, long known, long now, Map<H, ArrayDeque<Long>> picked) {
+    private void askAhead(List<H> anyReady, long from, long known, long now, Map<H, ArrayDeque<Long>> picked, TreeSet<Long> again) {
         if (known < 0) {
             return;
         }
@@ -802,6 +802,10 @@ final class LivePicker<H extends LivePicker.Holder> {
             ahead.put(i, new Ahead(now, Long.MAX_VALUE));
             room--;
             picked.computeIfAbsent(seeder, x -> new ArrayDeque<>()).add(i);
+            if (far(seeder)) {
+                // One REQUEST asks for a munro or more: lost, every chunk in it is asked again (and hedged) a round trip late.
+                again.add(i);
+            }
         }
     }
 
