@@ -51,9 +51,10 @@ final class LivePicker<H extends LivePicker.Holder> {
         /**
          * Asks {@code holder} for {@code chunks}. {@code again}: one of them is asked after a loss of a holder
          * {@link #HEDGE_PATH_NANOS} or more away, and is late already, or asked ahead of a seeder that far (one REQUEST for
-         * a munro or more); the REQUEST goes a second time in a later datagram, as a lost REQUEST costs a whole retry. At 200 ms with 5 % loss one try in ten failed, as often from a lost REQUEST as
-         * from a lost DATA, and four in a row stalled a viewer for over a second. A holder answers the second copy only if
-         * the first did not come ({@code SendState#crossed}). Not on shorter paths: a retry there is cheap, and with their
+         * a munro or more); the REQUEST goes a second time in a later datagram, as a lost REQUEST costs a whole retry. At
+         * 200 ms with 5 % loss one try in ten failed, as often from a lost REQUEST as from a lost DATA, and four in a row
+         * stalled a viewer for over a second. A holder answers the second copy only if the first did not come
+         * ({@code SendState#crossed}). Not on shorter paths: a retry there is cheap, and with their
          * jitter the two copies come too far apart to tell from a new request (at 20 ms, one viewer's bytes per byte at 1 %
          * loss went from 1.094 to 1.105).
          */
@@ -748,7 +749,8 @@ final class LivePicker<H extends LivePicker.Holder> {
      * -> output 561 ms, one viewer alone 352 ms). A viewer not measured yet counts as near. Not of a saturated seeder, not
      * while catching up (the window ends before the edge).
      */
-    private void askAhead(List<H> anyReady, long from, long known, long now, Map<H, ArrayDeque<Long>> picked, TreeSet<Long> again) {
+    private void askAhead(List<H> anyReady, long from, long known, long now, Map<H, ArrayDeque<Long>> picked,
+            TreeSet<Long> again) {
         if (known < 0) {
             return;
         }

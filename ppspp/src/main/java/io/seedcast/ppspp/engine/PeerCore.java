@@ -957,10 +957,6 @@ public final class PeerCore {
     }
 
     /**
-     * The channel's pending HAVEs into its outbox: at the front when they fit in the first datagram, so that they ride
-     * with what goes anyway without parting an INTEGRITY from its DATA; else at the end.
-     */
-    /**
      * How often a peer that has asked us for nothing in the last second hears of our chunks: it takes them from elsewhere
      * (ten viewers 200 ms apart took 0-1 % from each other once they asked their seeder ahead, and HAVEs to each of up to
      * 8 peers were 11 bytes per chunk delivered, 1.1 %). Still often enough to pick us for a chunk it lost.
@@ -972,6 +968,10 @@ public final class PeerCore {
         return now - c.lastRequestNanos > 1_000_000_000L ? IDLE_PEER_HAVE_INTERVAL_NANOS : usual;
     }
 
+    /**
+     * The channel's pending HAVEs into its outbox: at the front when they fit in the first datagram, so that they ride
+     * with what goes anyway without parting an INTEGRITY from its DATA; else at the end.
+     */
     private void queueHaves(Channel c, long now) {
         LiveSwarm s = c.swarm;
         List<Have> haves = c.haves.take(s.have().isEmpty() ? null : s.have().runAt(s.have().last()), c::peerHasAll, now);
