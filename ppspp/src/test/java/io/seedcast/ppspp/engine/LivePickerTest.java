@@ -215,17 +215,27 @@ class LivePickerTest {
      * and received one after the other; returns what the last pick asked.
      */
     static Recorded atTheEdge(LivePicker<Peer> p, Peer seeder, Set<Long> have, int munros) {
+        return atTheEdge(p, List.of(seeder), have, munros, 50, i -> seeder);
+    }
+
+    /**
+     * The same with other holders beside the seeder (the first), what was asked arriving {@code delayMs} later, chunk
+     * {@code i} from {@code sender.apply(i)}.
+     */
+    static Recorded atTheEdge(LivePicker<Peer> p, List<Peer> holders, Set<Long> have, int munros, long delayMs,
+            java.util.function.LongFunction<Peer> sender) {
+        Peer seeder = holders.getFirst();
         Recorded r = null;
         for (int m = 0; m < munros; m++) {
             long t = m * 131 * MS;
             seeder.has(0, 32L * m + 31);
             p.onAnnounced(seeder);
-            r = pick(p, List.of(seeder), 0, have, t);
-            // Whatever was asked (before or now) arrives 50 ms later, and the output moves on.
+            r = pick(p, holders, 0, have, t);
+            // Whatever was asked (before or now) arrives then, and the output moves on.
             for (long i = 32L * m; i <= 32L * m + 31; i++) {
                 if (p.isRequested(i)) {
-                    p.onArrived(i, seeder, t + 50 * MS);
-                    p.onReceived(i, seeder, t + 50 * MS);
+                    p.onArrived(i, sender.apply(i), t + delayMs * MS);
+                    p.onReceived(i, sender.apply(i), t + delayMs * MS);
                     have.add(i);
                 }
             }
@@ -273,21 +283,7 @@ class LivePickerTest {
             Peer seeder = new Peer("seeder", true);
             LivePicker<Peer> p = picker(Duration.ZERO);
             p.onHandshakeRtt(seeder, rtt * MS);
-            Set<Long> have = new HashSet<>();
-            Recorded r = null;
-            for (int m = 0; m < 4; m++) {
-                long t = m * 131 * MS;
-                seeder.has(0, 32L * m + 31);
-                p.onAnnounced(seeder);
-                r = pick(p, List.of(seeder), 0, have, t);
-                for (long i = 32L * m; i <= 32L * m + 31; i++) {
-                    if (p.isRequested(i)) {
-                        p.onArrived(i, seeder, t + rtt * MS);
-                        p.onReceived(i, seeder, t + rtt * MS);
-                        have.add(i);
-                    }
-                }
-            }
+            Recorded r = atTheEdge(p, List.of(seeder), new HashSet<>(), 4, rtt, i -> seeder);
             assertTrue(r.requested.stream().anyMatch(i -> i > 127), rtt + " ms: asked ahead: " + r.requests);
             assertEquals(rtt == 200 ? r.requests : List.of(), r.again, rtt + " ms");
         }
@@ -373,21 +369,8 @@ class LivePickerTest {
             if (viewerRtt != 0) {
                 p.onHandshakeRtt(viewer, Math.abs(viewerRtt) * MS);
             }
-            Set<Long> have = new HashSet<>();
-            Recorded r = null;
-            for (int m = 0; m < 5; m++) {
-                seeder.has(0, 32L * m + 31);
-                p.onAnnounced(seeder);
-                r = pick(p, List.of(seeder, viewer), 32L * m, have, m * 131 * MS);
-                for (long i = 32L * m; i <= 32L * m + 31; i++) {
-                    if (p.isRequested(i)) {
-                        Peer from = viewerRtt < 0 && i % 2 == 0 ? viewer : seeder;
-                        p.onArrived(i, from, m * 131 * MS + 50 * MS);
-                        p.onReceived(i, from, m * 131 * MS + 50 * MS);
-                        have.add(i);
-                    }
-                }
-            }
+            Recorded r = atTheEdge(p, List.of(seeder, viewer), new HashSet<>(), 5, 50,
+                    i -> viewerRtt < 0 && i % 2 == 0 ? viewer : seeder);
             if (viewerRtt == 200) {
                 assertTrue(r.requested.stream().anyMatch(i -> i > 159), "what the next munros bring, before it exists: " + r.requests);
             } else {

@@ -107,7 +107,7 @@ class NetworkScenarioTest {
         // Viewers 200 ms from each other took 0-5 % of the stream from each other, yet each chunk waited for the seeder's
         // HAVE and a REQUEST before it left: 566 ms from publishing to output at the median (one viewer alone: 352 ms), and
         // at 3 % loss the worst viewer had 99.75-99.86 % in order over 60 s. Now a viewer asks its seeder ahead when the
-        // viewers it could take from are that far and bring it little: 355 ms.
+        // viewers it could take from are that far and bring it little: 339 ms.
         LinkProfile p = LinkProfile.rtt(Duration.ofMillis(200), JITTER, 0.03);
         Scenario.Result r = new Scenario(2_000_000, 10, true, p, Duration.ofSeconds(20), 0, 42).run();
         System.out.println(r.row());
