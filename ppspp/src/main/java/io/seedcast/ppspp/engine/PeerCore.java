@@ -280,7 +280,10 @@ public final class PeerCore {
         return outbox.size() == 1 && outbox.getFirst() instanceof Ack;
     }
 
-    /** Neighbouring chunk ranges' ACKs as one, with the smaller delay sample (LEDBAT keeps the minimum anyway). */
+    /**
+     * ACKs of neighbouring chunks queued together as one ACK of their range, with the smaller delay sample (LEDBAT keeps
+     * the minimum anyway): a munro's chunks that waited for its signature verify together, and each had its own ACK.
+     */
     private static void mergeAcks(List<Message> outbox) {
         for (int i = 1; i < outbox.size(); i++) {
             if (outbox.get(i - 1) instanceof Ack a && outbox.get(i) instanceof Ack b
