@@ -505,6 +505,11 @@ public final class LiveSwarm {
         }
         long skipTo = -1;
         Long held = chunks.higherKey(nextOutput);
+        if (blockedSince >= 0 && now - lastArrival >= GIVE_UP_NANOS / 2) {
+            // Nothing arrives (every peer gone at once): the wait on the hole starts again when chunks do. It used to count
+            // the outage too, and the hole was given up the moment the seeders came back holding it.
+            blockedSince = now;
+        }
         if (held != null && blockedSince >= 0 && now - blockedSince >= GIVE_UP_NANOS && now - lastArrival < GIVE_UP_NANOS / 2) {
             skipTo = held;
         }

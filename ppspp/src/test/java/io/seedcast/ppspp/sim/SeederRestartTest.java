@@ -159,6 +159,20 @@ class SeederRestartTest {
         assertEquals(0, gh[1], "no hole in the output");
     }
 
+    @Test
+    void aHoleLeftWhenBothSeedersDiedIsNotGivenUpTheMomentTheyComeBack() {
+        // Killed at 10.015-10.3 s, a munro's chunk lost on the way stayed a hole: the output had waited on it since before
+        // the outage, that wait counted the 8 s nobody could deliver, and the hole was given up as the first chunks came
+        // again, from seeders that held it.
+        Cluster c = new Cluster(2, 0.05);
+        c.catchUpMunros = 115;
+        c.kill(0, 10_105 * MS, 8_000 * MS);
+        c.kill(1, 10_105 * MS, 8_000 * MS);
+        long[] gh = c.runAndReport("both seeders killed at 10.1 s, back 8 s later with the last 15 s");
+        assertEquals(0, c.viewer.stats().chunksLost.get(), "nothing given up while no peer could deliver");
+        assertEquals(0, gh[1], "no hole in the output");
+    }
+
     /**
      * Both seeders back 8 s later but holding only the last 5 s: what the viewer waits on is in nobody's window any more.
      * It is given up and the viewer follows the live edge again, instead of waiting for good.
