@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Seeders killed (no goodbye, state gone) while a viewer watches, on the simulated network: a signer signs munros and
@@ -147,28 +149,18 @@ class SeederRestartTest {
      * deliver anything meanwhile, so giving those holes up would only punch holes in an output that stands still anyway;
      * the viewer waits and fetches them from the restarted seeders.
      */
-    @Test
-    void bothSeedersKilledAtOnceLeaveNoHoleWhenTheyComeBackWithTheChunks() {
+    @ParameterizedTest
+    // 9.805 s: while a munro's chunks are on the way, a few lost and not asked again yet (this seed leaves one hole).
+    // 10.105 s: the output had waited on a hole since before the outage, that wait counted the 8 s nobody could deliver,
+    // and the hole was given up as the first chunks came again, from seeders that held it (so at every kill time from
+    // 10.015 to 10.3 s, until the wait restarted when chunks arrive again).
+    @ValueSource(longs = {9_805, 10_105})
+    void bothSeedersKilledAtOnceLeaveNoHoleWhenTheyComeBackWithTheChunks(long killedAtMs) {
         Cluster c = new Cluster(2, 0.05);
         c.catchUpMunros = 115;
-        // 9.805 s: while a munro's chunks are on the way, a few lost and not asked again yet (this seed leaves one hole).
-        c.kill(0, 9_805 * MS, 8_000 * MS);
-        c.kill(1, 9_805 * MS, 8_000 * MS);
-        long[] gh = c.runAndReport("both seeders killed at 9.8 s, back 8 s later with the last 15 s");
-        assertEquals(0, c.viewer.stats().chunksLost.get(), "nothing given up while no peer could deliver");
-        assertEquals(0, gh[1], "no hole in the output");
-    }
-
-    @Test
-    void aHoleLeftWhenBothSeedersDiedIsNotGivenUpTheMomentTheyComeBack() {
-        // Killed at 10.015-10.3 s, a munro's chunk lost on the way stayed a hole: the output had waited on it since before
-        // the outage, that wait counted the 8 s nobody could deliver, and the hole was given up as the first chunks came
-        // again, from seeders that held it.
-        Cluster c = new Cluster(2, 0.05);
-        c.catchUpMunros = 115;
-        c.kill(0, 10_105 * MS, 8_000 * MS);
-        c.kill(1, 10_105 * MS, 8_000 * MS);
-        long[] gh = c.runAndReport("both seeders killed at 10.1 s, back 8 s later with the last 15 s");
+        c.kill(0, killedAtMs * MS, 8_000 * MS);
+        c.kill(1, killedAtMs * MS, 8_000 * MS);
+        long[] gh = c.runAndReport("both seeders killed at " + killedAtMs + " ms, back 8 s later with the last 15 s");
         assertEquals(0, c.viewer.stats().chunksLost.get(), "nothing given up while no peer could deliver");
         assertEquals(0, gh[1], "no hole in the output");
     }
