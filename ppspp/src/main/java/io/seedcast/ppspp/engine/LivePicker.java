@@ -439,13 +439,16 @@ final class LivePicker<H extends LivePicker.Holder> {
 
     static final int MAX_WINDOW = 4096;
 
+    /** Added to every path time: a holder's timer and queue (see {@link #pathNanos}). */
+    static final long PATH_MARGIN_NANOS = 20_000_000L;
+
     /**
      * The time a chunk takes from this holder when nothing is queued ahead of it: the shortest round trip seen (the
      * smoothed one carries the queue), with the jitter the path showed, at most half the round trip again, and 20 ms.
      */
     private static long pathNanos(HolderState st) {
         long path = st.minRtt == Long.MAX_VALUE ? st.rtt.srtt() : st.minRtt;
-        return path + Math.min(4 * st.rtt.rttvar(), path / 2) + 20_000_000L;
+        return path + Math.min(4 * st.rtt.rttvar(), path / 2) + PATH_MARGIN_NANOS;
     }
 
     /**
@@ -907,7 +910,7 @@ final class LivePicker<H extends LivePicker.Holder> {
         if (st == null) {
             return false;
         }
-        long path = st.rtt.hasSample() ? pathNanos(st) : st.theirHandshakeRtt < 0 ? -1 : st.theirHandshakeRtt + 20_000_000L;
+        long path = st.rtt.hasSample() ? pathNanos(st) : st.theirHandshakeRtt < 0 ? -1 : st.theirHandshakeRtt + PATH_MARGIN_NANOS;
         return path >= HEDGE_PATH_NANOS;
     }
 

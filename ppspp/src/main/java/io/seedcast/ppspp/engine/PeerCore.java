@@ -965,10 +965,12 @@ public final class PeerCore {
      * 8 peers were 11 bytes per chunk delivered, 1.1 %). Still often enough to pick us for a chunk it lost.
      */
     static final long IDLE_PEER_HAVE_INTERVAL_NANOS = 200_000_000L;
+    /** A peer that has sent us no REQUEST for this long takes nothing from us. */
+    static final long IDLE_PEER_NANOS = 1_000_000_000L;
 
     /** When the pending HAVEs may go: {@code usual}, or {@link #IDLE_PEER_HAVE_INTERVAL_NANOS} to a peer that takes nothing from us. */
     private static long haveInterval(Channel c, long now, long usual) {
-        return now - c.lastRequestNanos > 1_000_000_000L ? IDLE_PEER_HAVE_INTERVAL_NANOS : usual;
+        return now - c.lastRequestNanos > IDLE_PEER_NANOS ? IDLE_PEER_HAVE_INTERVAL_NANOS : usual;
     }
 
     /**
