@@ -893,6 +893,11 @@ final class LivePicker<H extends LivePicker.Holder> {
             }
             HolderState st = stateOf.get(h);
             double score = st == null || !st.rtt.hasSample() ? Double.MAX_VALUE / 2 : pathNanos(st);
+            if (h.seeder() && st != null && saturated(st)) {
+                // A saturated seeder sends again only what nobody else has (PeerCore#nextToSend): any viewer that holds
+                // the chunk comes first, however far.
+                score = Double.MAX_VALUE;
+            }
             if (h == lostBy) {
                 score *= 1.5;
             }

@@ -112,6 +112,9 @@ public final class PeerCore {
     private final TokenBucket resets;
     /** The engine's upload limit across all channels (a 50 ms burst: a path's queue is not flooded at once). */
     private final TokenBucket totalUpload;
+    /** A source's upload limit learned from its uplink queueing when none is declared (or the declared one is too high). */
+    private final LearnedUplink learnedUplink = new LearnedUplink();
+    private final TokenBucket learnedUpload;
     /** Which channel of a swarm is served first this tick: turns round, so a full uplink is shared, not given to the first. */
     private int firstServed;
     /** When the engine's upload limit last held a chunk back. */
@@ -144,6 +147,7 @@ public final class PeerCore {
         this.resets = new TokenBucket(100, now);
         long total = config.totalUploadBytesPerSecond();
         this.totalUpload = new TokenBucket(total, Math.max(4L * config.maxDatagram(), total / 20), now);
+        this.learnedUpload = new TokenBucket(0, now);
         this.liveness = new Liveness(config);
     }
 
@@ -687,6 +691,9 @@ public final class PeerCore {
             acked += c.sending.onAcked(i, now);
         }
         c.sending.onDelaySample(a.oneWayDelayMicros(), acked, nowMicros());
+        if (acked > 0 && c.swarm.role == Role.SOURCE) {
+            learnedUplink.onDelivered(acked, now);
+        }
     }
 
     // RFC 7574 §3.10, §12.2.3
@@ -753,6 +760,7 @@ public final class PeerCore {
             }
             if (s.role == Role.SOURCE && uplinkQueueing(s)) {
                 uplinkFullAt = now;
+                learnedUplink.onQueueing(s.bytesPerSecond(now) * 5 / 4, now);
             }
             List<ChunkRange> announce = s.takeAnnouncements();
             List<Channel> turn = new ArrayList<>(s.channels);
@@ -892,6 +900,13 @@ public final class PeerCore {
                 uplinkFullAt = now;
                 return;
             }
+            if (!learnedUploadTake(data.length, now)) {
+                c.upload.giveBack(data.length);
+                totalUpload.giveBack(data.length);
+                uploadLimitHits.incrementAndGet();
+                uplinkFullAt = now;
+                return;
+            }
             c.cancelRequested(ChunkRange.single(index));
             // The chunk's hashes and its DATA travel together where they fit: what is queued goes out first.
             flush(c, now);
@@ -923,6 +938,13 @@ public final class PeerCore {
             s.stats.bytesOut.addAndGet(data.length);
             flush(c, now);
         }
+    }
+
+    /** Takes {@code bytes} from the learned upload limit, if there is one ({@link LearnedUplink}). */
+    private boolean learnedUploadTake(long bytes, long now) {
+        long limit = learnedUplink.limit(now);
+        learnedUpload.rate(limit, Math.max(4L * config.maxDatagram(), limit / 20), now);
+        return learnedUpload.tryTake(bytes, now);
     }
 
     /**

@@ -2,8 +2,8 @@ package io.seedcast.ppspp.engine;
 
 /** A rate limit in units per second with a burst of one second's worth (or as given); a rate of 0 means no limit. */
 final class TokenBucket {
-    private final long rate;
-    private final double burst;
+    private long rate;
+    private double burst;
     private double tokens;
     private long last;
 
@@ -29,6 +29,21 @@ final class TokenBucket {
         }
         tokens -= units;
         return true;
+    }
+
+    /** A new rate and burst from now on; the tokens saved so far stay, up to the new burst. */
+    void rate(long perSecond, long burst, long nowNanos) {
+        if (perSecond == rate) {
+            return;
+        }
+        if (rate > 0) {
+            tokens = Math.min(burst, tokens + (nowNanos - last) * rate / 1e9);
+        } else {
+            tokens = burst;
+        }
+        last = nowNanos;
+        this.rate = perSecond;
+        this.burst = burst;
     }
 
     /** Returns units taken for something that was not sent after all. */

@@ -1,0 +1,106 @@
+package io.seedcast.ppspp.engine;
+
+/**
+ * The upload limit a source learns when nobody declared its uplink: when its channels say the uplink queues, the limit
+ * becomes nine tenths of the most the peers acknowledged in a second over the last two seconds, what a standing queue
+ * lets through (BBR's bottleneck-bandwidth estimate, draft-ietf-ccwg-bbr). The queue drains under it, and the engine then
+ * works as with a declared limit: each chunk leaves about once, the viewers pass it on. Without a queueing signal the
+ * limit grows by {@link #GROWTH_PER_SECOND}, so an uplink that got faster (or a signal that was another's queue) is found
+ * again; far above anything delivered it is dropped.
+ *
+ * <p>Why not LEDBAT alone: each channel measures its own base delay, and a viewer that joins while the queue stands takes
+ * the queue as its base (LEDBAT's latecomer problem). Ten viewers at 200 ms behind an uplink twice the stream got 38 % of
+ * their chunks in order. Under a learned limit the queue is empty, so viewers joining later measure the path, not the
+ * queue.
+ */
+final class LearnedUplink {
+
+    /** The share of the delivered rate the limit takes. */
+    static final double SHARE = 0.9;
+    /** How fast the limit grows while nothing queues. */
+    static final double GROWTH_PER_SECOND = 0.01;
+    /** The limit is not lowered again within this time of the last lowering: the queue takes that long to show it drained. */
+    static final long REACTION_NANOS = 1_000_000_000L;
+    /** No signal for this long before the limit grows. */
+    static final long QUIET_NANOS = 1_000_000_000L;
+    /** Over this many times the delivered rate, the limit holds nothing back and is dropped. */
+    static final int DROP_FACTOR = 4;
+    private static final long SLOT_NANOS = 500_000_000L;
+    private static final int SLOTS = 4;
+
+    private final RateMeter delivered = new RateMeter(1_000_000_000L);
+    /** The highest delivered rate per half second, the last {@link #SLOTS}. */
+    private final long[] slotMax = new long[SLOTS];
+    private long slotStart = Long.MIN_VALUE;
+    private int slot;
+    private double limit;
+    private long lastLowered = Long.MIN_VALUE / 2;
+    private long lastSignal = Long.MIN_VALUE / 2;
+    private long lastGrowth;
+
+    /** Peers acknowledged {@code bytes} of chunk payload. */
+    void onDelivered(long bytes, long now) {
+        delivered.add(bytes, now);
+        roll(now);
+        slotMax[slot] = Math.max(slotMax[slot], delivered.perSecond(now));
+    }
+
+    /**
+     * The uplink queues now. {@code floor}: the least the limit may be (the streams' own rate with room for repairs):
+     * under it no viewer gets the stream at all, whatever the uplink.
+     */
+    void onQueueing(long floor, long now) {
+        lastSignal = now;
+        if (now - lastLowered < REACTION_NANOS) {
+            return;
+        }
+        roll(now);
+        long max = 0;
+        for (long m : slotMax) {
+            max = Math.max(max, m);
+        }
+        double next = Math.max(floor, max * SHARE);
+        if (max > 0 && (limit == 0 || next < limit)) {
+            limit = next;
+            lastLowered = now;
+            lastGrowth = now;
+        }
+    }
+
+    /** Bytes of chunk payload per second the engine may send now, 0 for no limit learned. */
+    long limit(long now) {
+        if (limit == 0) {
+            return 0;
+        }
+        if (now - lastSignal >= QUIET_NANOS && now > lastGrowth) {
+            limit += limit * GROWTH_PER_SECOND * (now - lastGrowth) / 1e9;
+            lastGrowth = now;
+            roll(now);
+            long max = 0;
+            for (long m : slotMax) {
+                max = Math.max(max, m);
+            }
+            if (limit > DROP_FACTOR * Math.max(max, 1)) {
+                limit = 0;
+            }
+        } else {
+            lastGrowth = now;
+        }
+        return (long) limit;
+    }
+
+    private void roll(long now) {
+        if (slotStart == Long.MIN_VALUE) {
+            slotStart = now;
+        }
+        while (now - slotStart >= SLOT_NANOS) {
+            slotStart += SLOT_NANOS;
+            slot = (slot + 1) % SLOTS;
+            slotMax[slot] = 0;
+            if (now - slotStart >= SLOTS * SLOT_NANOS) {
+                slotStart = now;
+                java.util.Arrays.fill(slotMax, 0);
+            }
+        }
+    }
+}
