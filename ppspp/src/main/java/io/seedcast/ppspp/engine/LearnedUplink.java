@@ -46,13 +46,13 @@ final class LearnedUplink {
     }
 
     /**
-     * The uplink queues now. {@code floor}: the least the limit may be (the streams' own rate with room for repairs):
+     * The uplink queues now; true if that set or lowered the limit. {@code floor}: the least the limit may be (the streams' own rate with room for repairs):
      * under it no viewer gets the stream at all, whatever the uplink.
      */
-    void onQueueing(long floor, long now) {
+    boolean onQueueing(long floor, long now) {
         lastSignal = now;
         if (now - lastLowered < REACTION_NANOS) {
-            return;
+            return false;
         }
         roll(now);
         long max = 0;
@@ -64,7 +64,9 @@ final class LearnedUplink {
             limit = next;
             lastLowered = now;
             lastGrowth = now;
+            return true;
         }
+        return false;
     }
 
     /** Bytes of chunk payload per second the engine may send now, 0 for no limit learned. */

@@ -760,7 +760,11 @@ public final class PeerCore {
             }
             if (s.role == Role.SOURCE && uplinkQueueing(s)) {
                 uplinkFullAt = now;
-                learnedUplink.onQueueing(s.bytesPerSecond(now) * 5 / 4, now);
+                if (learnedUplink.onQueueing(s.bytesPerSecond(now) * 5 / 4, now)) {
+                    LOG.log(Level.INFO, "the uplink queues: sending at most {0} kbit/s of chunks from now on (learned from what the peers "
+                            + "acknowledged; an upload limit declared below it, --upload-kbps or seedcast.seeder.upload-limit, keeps the "
+                            + "queue from building at all)", learnedUplink.limit(now) * 8 / 1000);
+                }
             }
             List<ChunkRange> announce = s.takeAnnouncements();
             List<Channel> turn = new ArrayList<>(s.channels);

@@ -185,13 +185,25 @@ class NetworkScenarioTest {
     void aSourceWhoseUplinkQueuesWithoutADeclaredLimitStillSendsEachChunkAboutOnce() {
         // The same uplink, and the operator declared nothing: every chunk went to every viewer into a quarter-second queue,
         // 2 % in order and 2.6 bytes sent per byte delivered. The source now takes LEDBAT at its target on two or more of
-        // its channels as its uplink being full. (100 % over the table's 60 s too since the seeder's window and request
-        // limit start at the stream's pace; at 100-200 ms not yet: the viewers that joined later take the queue for their
-        // base delay.)
+        // its channels as its uplink being full, and learns a limit from it (LearnedUplink).
         Scenario.Result r = capped(50, 0);
         assertTrue(r.onTimeWorst() >= 0.99, r.row());
         assertTrue(r.bytesPerDelivered() < 1.4, r.row());
         assertTrue(r.peerShare() >= 0.8, r.row());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {100, 200})
+    void aSourceFarAwayLearnsTheUplinkNobodyDeclared(int rttMs) {
+        // Taking LEDBAT at its target as a full uplink was not enough 100-200 ms away: the viewers that joined while the
+        // queue stood took it for their base delay, the signal came and went, and every chunk went to every viewer into
+        // the queue (45 % and 44 % in order, 1.43-1.49 bytes per byte). The source now limits itself to nine tenths of what
+        // its peers acknowledged when the uplink queued, and the queue drains.
+        Scenario.Result r = capped(rttMs, 0);
+        assertTrue(r.onTimeWorst() >= 0.99, r.row());
+        assertTrue(r.stallMsWorst() < 1000, r.row());
+        assertEquals(0, r.lostForGood(), r.row());
+        assertTrue(r.bytesPerDelivered() < 1.35, "the source sends each chunk about once: " + r.row());
     }
 
     @Test
