@@ -46,7 +46,8 @@ public final class SeedcastPeer {
                   [--hash sha256|sha1] [--key FILE.pem] [--chunk-size 1024] [--chunks-per-signature 32]
                   [--profile rfc7574|libswift] [--swarm-id-out FILE] [--linger SECONDS]
                   --upload-kbps: this machine's uplink (or the share of it to use); what the viewers ask beyond it they take
-                  from each other (each chunk leaves the source about once)
+                  from each other (each chunk leaves the source about once); without it, a source learns a limit when
+                  its uplink queues (logged as "the uplink queues: sending at most N kbit/s")
               seedcast-peer join --metadata URL [--publisher-key HEX] [--output FILE|-] [--http HOST:PORT] [--listen HOST:PORT]
                   [--duration SECONDS] [--tune-in 2.5s] [--upload-kbps N]   (start that far behind the live edge, at a keyframe)
                   --http serves the verified stream to players: /live.m3u8 (HLS), /live.ts (MPEG-TS), /status (JSON)

@@ -54,11 +54,7 @@ final class LearnedUplink {
         if (now - lastLowered < REACTION_NANOS) {
             return false;
         }
-        roll(now);
-        long max = 0;
-        for (long m : slotMax) {
-            max = Math.max(max, m);
-        }
+        long max = maxDelivered(now);
         double next = Math.max(floor, max * SHARE);
         if (max > 0 && (limit == 0 || next < limit)) {
             limit = next;
@@ -77,18 +73,23 @@ final class LearnedUplink {
         if (now - lastSignal >= QUIET_NANOS && now > lastGrowth) {
             limit += limit * GROWTH_PER_SECOND * (now - lastGrowth) / 1e9;
             lastGrowth = now;
-            roll(now);
-            long max = 0;
-            for (long m : slotMax) {
-                max = Math.max(max, m);
-            }
-            if (limit > DROP_FACTOR * Math.max(max, 1)) {
+            if (limit > DROP_FACTOR * Math.max(maxDelivered(now), 1)) {
                 limit = 0;
             }
         } else {
             lastGrowth = now;
         }
         return (long) limit;
+    }
+
+    /** The most the peers acknowledged in a second over the last two seconds. */
+    private long maxDelivered(long now) {
+        roll(now);
+        long max = 0;
+        for (long m : slotMax) {
+            max = Math.max(max, m);
+        }
+        return max;
     }
 
     private void roll(long now) {

@@ -20,38 +20,38 @@ class LearnedUplinkTest {
         return now;
     }
 
+    private final LearnedUplink u = new LearnedUplink();
+    private long now;
+
+    /** The uplink carried {@code perSecond} for {@code millis}, then queued: the limit it learned. */
+    private long queuedAfter(long perSecond, long millis, long floor) {
+        now = deliver(u, perSecond, now, millis);
+        u.onQueueing(floor, now);
+        return u.limit(now);
+    }
+
     @Test
     void learnsNothingWhileNothingQueues() {
-        LearnedUplink u = new LearnedUplink();
-        long now = deliver(u, 2_000_000, 0, 5_000);
+        now = deliver(u, 2_000_000, 0, 5_000);
         assertEquals(0, u.limit(now), "a source that never queued sends as fast as LEDBAT lets it");
     }
 
     @Test
     void aQueueingUplinkIsLimitedToNineTenthsOfWhatItDelivered() {
-        LearnedUplink u = new LearnedUplink();
         // A 500 KB/s uplink full: that is what the peers acknowledge.
-        long now = deliver(u, 500_000, 0, 3_000);
-        u.onQueueing(100_000, now);
-        long limit = u.limit(now);
+        long limit = queuedAfter(500_000, 3_000, 100_000);
         assertTrue(limit > 430_000 && limit < 470_000, "limit " + limit);
     }
 
     @Test
     void neverUnderTheStreamsOwnNeed() {
-        LearnedUplink u = new LearnedUplink();
         // Only one viewer yet: 150 KB/s acknowledged when the signal comes, for a stream that needs 250 KB/s with repairs.
-        long now = deliver(u, 150_000, 0, 2_000);
-        u.onQueueing(250_000, now);
-        assertEquals(250_000, u.limit(now));
+        assertEquals(250_000, queuedAfter(150_000, 2_000, 250_000));
     }
 
     @Test
     void aSignalThatGoesOnIsOneLoweringNotOnePerTick() {
-        LearnedUplink u = new LearnedUplink();
-        long now = deliver(u, 500_000, 0, 3_000);
-        u.onQueueing(100_000, now);
-        long first = u.limit(now);
+        long first = queuedAfter(500_000, 3_000, 100_000);
         // The queue drains under the limit at the rate it sends: the signal lasts a while, and the delivered rate with it.
         for (int i = 0; i < 100; i++) {
             now = deliver(u, first, now, 5);
@@ -62,10 +62,7 @@ class LearnedUplinkTest {
 
     @Test
     void growsSlowlyWhileNothingQueuesAndLowersToWhatTheUplinkCarriesWhenItQueuesAgain() {
-        LearnedUplink u = new LearnedUplink();
-        long now = deliver(u, 500_000, 0, 3_000);
-        u.onQueueing(100_000, now);
-        long learned = u.limit(now);
+        long learned = queuedAfter(500_000, 3_000, 100_000);
         // Twenty quiet seconds: about 1 % a second.
         for (int s = 0; s < 20; s++) {
             now = deliver(u, 450_000, now, 1_000);
@@ -74,17 +71,13 @@ class LearnedUplinkTest {
         long grown = u.limit(now);
         assertTrue(grown > learned * 115 / 100 && grown < learned * 125 / 100, "grew " + learned + " -> " + grown);
         // The uplink carried 480 KB/s when it queued again (it got slower meanwhile).
-        now = deliver(u, 480_000, now, 2_000);
-        u.onQueueing(100_000, now);
-        long relearned = u.limit(now);
+        long relearned = queuedAfter(480_000, 2_000, 100_000);
         assertTrue(relearned > 420_000 && relearned < 445_000, "relearned " + relearned);
     }
 
     @Test
     void dropsALimitFarAboveAnythingDelivered() {
-        LearnedUplink u = new LearnedUplink();
-        long now = deliver(u, 500_000, 0, 3_000);
-        u.onQueueing(100_000, now);
+        queuedAfter(500_000, 3_000, 100_000);
         // The viewers left: a trickle is acknowledged, and the limit means nothing any more.
         now = deliver(u, 50_000, now, 3_000);
         assertEquals(0, u.limit(now));
