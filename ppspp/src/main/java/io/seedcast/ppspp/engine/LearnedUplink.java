@@ -1,5 +1,7 @@
 package io.seedcast.ppspp.engine;
 
+import java.util.Arrays;
+
 /**
  * The upload limit a source learns when nobody declared its uplink: when its channels say the uplink queues, the limit
  * becomes nine tenths of the most the peers acknowledged in a second over the last two seconds, what a standing queue
@@ -46,8 +48,8 @@ final class LearnedUplink {
     }
 
     /**
-     * The uplink queues now; true if that set or lowered the limit. {@code floor}: the least the limit may be (the streams' own rate with room for repairs):
-     * under it no viewer gets the stream at all, whatever the uplink.
+     * The uplink queues now; true if that set or lowered the limit. {@code floor}: the least the limit may be (the stream's
+     * own rate with room for repairs): under it no viewer gets the stream at all, whatever the uplink.
      */
     boolean onQueueing(long floor, long now) {
         lastSignal = now;
@@ -102,7 +104,7 @@ final class LearnedUplink {
             slotMax[slot] = 0;
             if (now - slotStart >= SLOTS * SLOT_NANOS) {
                 slotStart = now;
-                java.util.Arrays.fill(slotMax, 0);
+                Arrays.fill(slotMax, 0);
             }
         }
     }

@@ -959,7 +959,8 @@ final class LivePicker<H extends LivePicker.Holder> {
      * viewers on the first miss: 99.36 -> 98.80 % in order).
      */
     private void satOn(long chunk, Request<H> r, HolderState st) {
-        if (r.retry() && r.holder().seeder() && st != null && saturated(st) && satMisses.merge(chunk, 1, Integer::sum) >= SAT_MISSES) {
+        if (r.retry() && r.holder().seeder() && st != null && saturated(st)
+                && satMisses.merge(chunk, 1, Integer::sum) >= SAT_MISSES) {
             satMisses.remove(chunk);
             toViewer.add(chunk);
         }
