@@ -146,7 +146,7 @@ public final class PeerCore {
                 config.handshakeTimeout().toNanos(), now);
         this.resets = new TokenBucket(100, now);
         long total = config.totalUploadBytesPerSecond();
-        this.totalUpload = new TokenBucket(total, Math.max(4L * config.maxDatagram(), total / 20), now);
+        this.totalUpload = new TokenBucket(total, uplinkBurst(total), now);
         this.learnedUpload = new TokenBucket(0, now);
         this.liveness = new Liveness(config);
     }
@@ -898,15 +898,8 @@ public final class PeerCore {
                 uploadLimitHits.incrementAndGet();
                 return;
             }
-            if (!totalUpload.tryTake(data.length, now)) {
+            if (!uplinkTake(data.length, now)) {
                 c.upload.giveBack(data.length);
-                uploadLimitHits.incrementAndGet();
-                uplinkFullAt = now;
-                return;
-            }
-            if (!learnedUploadTake(data.length, now)) {
-                c.upload.giveBack(data.length);
-                totalUpload.giveBack(data.length);
                 uploadLimitHits.incrementAndGet();
                 uplinkFullAt = now;
                 return;
@@ -944,11 +937,23 @@ public final class PeerCore {
         }
     }
 
-    /** Takes {@code bytes} from the learned upload limit, if there is one ({@link LearnedUplink}). */
-    private boolean learnedUploadTake(long bytes, long now) {
-        long limit = learnedUplink.limit(now);
-        learnedUpload.rate(limit, Math.max(4L * config.maxDatagram(), limit / 20), now);
-        return learnedUpload.tryTake(bytes, now);
+    /** Takes {@code bytes} from the engine's upload limit, declared and learned ({@link LearnedUplink}); all or nothing. */
+    private boolean uplinkTake(long bytes, long now) {
+        if (!totalUpload.tryTake(bytes, now)) {
+            return false;
+        }
+        long learned = learnedUplink.limit(now);
+        learnedUpload.rate(learned, uplinkBurst(learned), now);
+        if (learnedUpload.tryTake(bytes, now)) {
+            return true;
+        }
+        totalUpload.giveBack(bytes);
+        return false;
+    }
+
+    /** An uplink limit's burst: 50 ms of it, at least four datagrams (a path's queue is not flooded at once). */
+    private long uplinkBurst(long bytesPerSecond) {
+        return Math.max(4L * config.maxDatagram(), bytesPerSecond / 20);
     }
 
     /**
