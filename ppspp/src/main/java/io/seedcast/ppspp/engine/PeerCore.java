@@ -379,7 +379,7 @@ public final class PeerCore {
             // Minor payload is allowed in the second datagram (RFC 7574 §3.1.1).
             reply.add(new Have(swarm.have().runAt(swarm.have().last())));
         }
-        byte[] bytes = DatagramCodec.encode(new Datagram(h.sourceChannel(), reply), swarm.context);
+        byte[] bytes = DatagramCodec.encode(new Datagram(h.sourceChannel(), BinSplit.fitted(reply, swarm.params.addressing())), swarm.context);
         gate.remember(new HandshakeGate.Pending(localId, h.sourceChannel(), from, swarm, now, o.liveDiscardWindow(), bytes));
         sendRaw(bytes, from);
     }
@@ -454,7 +454,13 @@ public final class PeerCore {
                 case Handshake h -> onHandshake(c, h, now);
                 case Have h -> chunksOf(s, h.chunks()).ifPresent(r -> announced(c, r));
                 case Ack a -> onAck(c, a, now);
-                case Integrity i -> integrities.add(i);
+                case Integrity i -> {
+                    // As a node of the tree whatever the addressing, so that hashes held aside match the tree's.
+                    Bin node = i.chunks().asBin(s.params.chunkSize());
+                    if (node != null) {
+                        integrities.add(node.equals(i.chunks()) ? i : new Integrity(node, i.hash()));
+                    }
+                }
                 case SignedIntegrity si -> {
                     if (s.params.integrity() == IntegrityMethod.SIGN_ALL) {
                         chunksOf(s, si.chunks()).ifPresent(r -> signAll.put(r.start(), si));
@@ -567,8 +573,9 @@ public final class PeerCore {
             return;
         }
         Integrity hash = null;
+        Bin munro = si.chunks().asBin(s.params.chunkSize());
         for (Integrity i : integrities) {
-            if (i.chunks().equals(si.chunks())) {
+            if (i.chunks().equals(munro)) {
                 hash = i;
             }
         }
@@ -1044,7 +1051,7 @@ public final class PeerCore {
         List<Message> batch = new ArrayList<>();
         int size = 4;
         WireContext ctx = c.swarm.context;
-        for (Message m : outbox) {
+        for (Message m : BinSplit.fitted(outbox, ctx.addressing())) {
             int len = m.encodedLength(ctx);
             if (!batch.isEmpty() && size + len > config.maxDatagram()) {
                 send(c, new Datagram(c.remoteId(), batch), now);
@@ -1066,7 +1073,8 @@ public final class PeerCore {
     }
 
     private void send(Channel c, Datagram d, long now) {
-        Datagram out = outboundFilter.apply(d);
+        List<Message> fitted = BinSplit.fitted(d.messages(), c.swarm.params.addressing());
+        Datagram out = outboundFilter.apply(fitted == d.messages() ? d : new Datagram(d.channel(), fitted));
         if (out == null) {
             return;
         }

@@ -169,14 +169,7 @@ public final class LiveVerifier {
     }
 
     private Bin asBin(ChunkSpec spec) {
-        return switch (spec) {
-            case Bin b -> b.isNone() ? null : b;
-            case ChunkRange r -> r.isBinAligned() ? r.toBin() : null;
-            case io.seedcast.ppspp.chunk.ByteRange r -> {
-                ChunkRange c = r.toChunkRange(parameters.chunkSize());
-                yield c.isBinAligned() && c.toByteRange(parameters.chunkSize()).equals(r) ? c.toBin() : null;
-            }
-        };
+        return spec.asBin(parameters.chunkSize());
     }
 
     private void requireMethod(IntegrityMethod m) {

@@ -25,12 +25,25 @@ import java.util.concurrent.Future;
  * @param uploadCap the source's total upload in bytes per second (0 for none): the viewers must take the rest from each other
  * @param declaredPercent how much of a capped uplink the source declares as its upload limit, as an operator who knows
  *                        the line would (90), or 0 for an operator who does not
+ * @param swarm the swarm's parameters: {@link #SWARM} unless a scenario is about another chunk size or addressing
  */
 public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile path, Duration length, long uploadCap, long seed,
-        int declaredPercent) {
+        int declaredPercent, SwarmParameters swarm) {
+
+    /** The swarm every row of the table runs: the RFC's defaults (1024-byte chunks, 32-bit chunk ranges), Ed25519. */
+    public static final SwarmParameters SWARM = SwarmParameters.defaults(Profile.RFC7574).withAlgorithm(SignatureAlgorithm.ED25519);
 
     public Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile path, Duration length, long uploadCap, long seed) {
         this(bitsPerSecond, viewers, p2p, path, length, uploadCap, seed, 90);
+    }
+
+    public Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile path, Duration length, long uploadCap, long seed,
+            int declaredPercent) {
+        this(bitsPerSecond, viewers, p2p, path, length, uploadCap, seed, declaredPercent, SWARM);
+    }
+
+    public Scenario withSwarm(SwarmParameters s) {
+        return new Scenario(bitsPerSecond, viewers, p2p, path, length, uploadCap, seed, declaredPercent, s);
     }
 
     /** The playout buffer a viewer keeps behind its first output chunk. */
@@ -42,10 +55,12 @@ public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile
             long delayP50Ms, long delayP99Ms) {
 
         public String row() {
-            return String.format(Locale.ROOT, "| %s | %d | %s | %.1f Mbit/s | %.2f%% | %.2f%% | %d | %d | %.3f | %.0f%% | %d | %d / %d |",
+            return String.format(Locale.ROOT, "| %s | %d | %s | %.1f Mbit/s%s | %.2f%% | %.2f%% | %d | %d | %.3f | %.0f%% | %d | %d / %d |",
                     scenario.path, scenario.viewers,
                     scenario.p2p ? (scenario.uploadCap > 0 ? (scenario.declaredPercent > 0 ? "yes, source capped" : "yes, source capped, undeclared") : "yes") : "no",
-                    scenario.bitsPerSecond / 1e6, 100 * onTimeWorst, 100 * onTimeMean, stallMsWorst, lostForGood, bytesPerDelivered,
+                    scenario.bitsPerSecond / 1e6, scenario.swarm.equals(SWARM) ? "" : String.format(Locale.ROOT, ", %d-byte chunks, %s",
+                            scenario.swarm.chunkSize(), scenario.swarm.addressing().name().toLowerCase(Locale.ROOT)),
+                    100 * onTimeWorst, 100 * onTimeMean, stallMsWorst, lostForGood, bytesPerDelivered,
                     100 * peerShare, firstOutputMsWorst, delayP50Ms, delayP99Ms);
         }
 
@@ -57,8 +72,8 @@ public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile
 
     public Result run() {
         SimNetwork net = new SimNetwork(seed).defaultLink(path);
-        SwarmParameters params = SwarmParameters.defaults(Profile.RFC7574).withAlgorithm(SignatureAlgorithm.ED25519);
-        SwarmKeyPair key = SwarmKeyPair.generate(SignatureAlgorithm.ED25519);
+        SwarmParameters params = swarm;
+        SwarmKeyPair key = SwarmKeyPair.generate(params.algorithm());
         SimNetwork.Node sourceNode = net.node(EngineConfig.source(null).withTotalUploadLimit(uploadCap * declaredPercent / 100));
         if (uploadCap > 0) {
             net.capUpload(sourceNode, uploadCap, uploadCap / 4);
