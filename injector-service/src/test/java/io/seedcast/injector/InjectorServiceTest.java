@@ -169,6 +169,12 @@ class InjectorServiceTest {
         HttpResponse<String> cps = admin("POST", "/api/channels", "{\"name\":\"a\",\"chunksPerSignature\":12}");
         assertEquals(400, cps.statusCode());
         assertTrue(cps.body().contains("power of 2"), cps.body());
+        HttpResponse<String> cam = admin("POST", "/api/channels", "{\"name\":\"a\",\"chunkAddressing\":\"byte-ranges\"}");
+        assertEquals(400, cam.statusCode());
+        assertTrue(cam.body().contains("use chunk-ranges (the RFC's default), bins"), cam.body());
+        HttpResponse<String> bins = admin("POST", "/api/channels", "{\"name\":\"b\",\"chunkAddressing\":\"bins\"}");
+        assertEquals(201, bins.statusCode(), bins.body());
+        assertTrue(bins.body().contains("\"chunkAddressing\":\"BINS_32\""), bins.body());
     }
 
     @Test

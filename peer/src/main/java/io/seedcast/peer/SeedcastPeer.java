@@ -1,5 +1,6 @@
 package io.seedcast.peer;
 
+import io.seedcast.ppspp.chunk.ChunkAddressing;
 import io.seedcast.ppspp.engine.EngineConfig;
 import io.seedcast.ppspp.engine.LiveSwarm;
 import io.seedcast.ppspp.engine.PeerEngine;
@@ -44,7 +45,7 @@ public final class SeedcastPeer {
               seedcast-peer inject --listen HOST:PORT --input FILE|- [--rate-kbps N] [--upload-kbps N]
                   [--integrity umt|sign-all] [--algorithm ECDSAP256SHA256|ECDSAP384SHA384|ED25519|RSASHA256|RSASHA1]
                   [--hash sha256|sha1] [--key FILE.pem] [--chunk-size 1024] [--chunks-per-signature 32]
-                  [--profile rfc7574|libswift] [--swarm-id-out FILE] [--linger SECONDS]
+                  [--addressing chunk-ranges|bins] [--profile rfc7574|libswift] [--swarm-id-out FILE] [--linger SECONDS]
                   --upload-kbps: this machine's uplink (or the share of it to use); what the viewers ask beyond it they take
                   from each other (each chunk leaves the source about once); without it, a source learns a limit when
                   its uplink queues (logged as "the uplink queues: sending at most N kbit/s")
@@ -54,13 +55,15 @@ public final class SeedcastPeer {
               seedcast-peer join --swarm HEX --peer HOST:PORT [--peer ...] [--output FILE|-] [--http HOST:PORT]
                   [--listen HOST:PORT] [--profile rfc7574|libswift] [--duration SECONDS]
                   [--integrity umt|sign-all] [--hash sha256|sha1] [--chunk-size 1024] [--chunks-per-signature 32]
+                  [--addressing chunk-ranges|bins]
               seedcast-peer netsim --listen HOST:PORT --target HOST:PORT [--rtt 50ms] [--jitter 5ms] [--loss 2%]
                   [--burst-loss 2%] [--burst-length 4] [--duplicate 1%] [--reorder 1%] [--rate-kbps N] [--queue-kb 64]
                   [--seed N] [--duration SECONDS]
                   A UDP relay that delays, jitters, drops, duplicates and reorders what passes, each direction alike.
             """;
 
-    static final Set<String> COMMON = Set.of("integrity", "hash", "chunk-size", "chunks-per-signature", "profile", "listen", "upload-kbps");
+    static final Set<String> COMMON = Set.of("integrity", "hash", "chunk-size", "chunks-per-signature", "addressing", "profile", "listen",
+            "upload-kbps");
     static final Set<String> INJECT = union(COMMON, Set.of("input", "rate-kbps", "algorithm", "key", "swarm-id-out", "linger"));
     static final Set<String> JOIN = union(COMMON, Set.of("swarm", "peer", "output", "http", "duration", "metadata", "publisher-key", "tune-in"));
     static final Set<String> NETSIM = Set.of("listen", "target", "rtt", "jitter", "loss", "burst-loss", "burst-length", "duplicate",
@@ -127,7 +130,8 @@ public final class SeedcastPeer {
         SwarmParameters p = SwarmParameters.defaults(profile).withAlgorithm(algorithm)
                 .withIntegrity(IntegrityMethod.parse(a.get("integrity", "umt")))
                 .withChunkSize(a.number("chunk-size", 1024, 1, 65_000))
-                .withChunksPerSignature((int) a.number("chunks-per-signature", 32, 2, 1 << 20));
+                .withChunksPerSignature((int) a.number("chunks-per-signature", 32, 2, 1 << 20))
+                .withAddressing(ChunkAddressing.parse(a.get("addressing", "chunk-ranges")));
         if (a.has("hash")) {
             p = p.withHash(MerkleHashFunction.parse(a.get("hash", null)));
         }
@@ -358,7 +362,7 @@ public final class SeedcastPeer {
                     if (!warned && watch.status().verified() == 0 && System.nanoTime() - progress.startedNanos > 5_000_000_000L) {
                         warned = true;
                         err.println("seedcast-peer: no data after 5 s: check that " + (seeders.isEmpty() ? peers : seeders) + " is reachable and that"
-                                + " the swarm's parameters match the source's (--integrity, --hash, --chunk-size, --chunks-per-signature, --profile)");
+                                + " the swarm's parameters match the source's (--integrity, --hash, --chunk-size, --chunks-per-signature, --addressing, --profile)");
                     }
                 }
             } finally {

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** seedcast-peer as a user runs it: inject a file, join it, compare bytes; and the errors a user sees. */
 class SeedcastPeerTest {
@@ -42,8 +42,9 @@ class SeedcastPeerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"umt", "sign-all"})
-    void joinWritesAContiguousVerifiedRunOfWhatWasInjected(String integrity) throws Exception {
+    @CsvSource({"umt, chunk-ranges, 1024", "sign-all, chunk-ranges, 1024", "umt, bins, 1316"})
+    void joinWritesAContiguousVerifiedRunOfWhatWasInjected(String integrity, String addressing, int chunk) throws Exception {
+        // 1316-byte chunks in bins: runs go as bins, and a munro's first chunk no longer fits its datagram with its hashes.
         byte[] input = new byte[3 * 1024 * 1024 + 100];
         new SplittableRandom(9).nextBytes(input);
         Path in = dir.resolve("in.ts");
@@ -54,7 +55,8 @@ class SeedcastPeerTest {
         CountDownLatch stopSource = new CountDownLatch(1);
         AtomicInteger sourceStatus = new AtomicInteger(-1);
         Thread source = new Thread(() -> sourceStatus.set(run(stopSource, "inject", "--listen", "127.0.0.1:" + port, "--input", in.toString(),
-                "--rate-kbps", "8000", "--integrity", integrity, "--swarm-id-out", idFile.toString()).status()));
+                "--rate-kbps", "8000", "--integrity", integrity, "--addressing", addressing, "--chunk-size", String.valueOf(chunk),
+                "--swarm-id-out", idFile.toString()).status()));
         source.start();
         long deadline = System.currentTimeMillis() + 10_000;
         while (!Files.exists(idFile) || Files.size(idFile) == 0) {
@@ -64,7 +66,7 @@ class SeedcastPeerTest {
         Thread.sleep(500);
         String swarm = Files.readString(idFile).trim();
         Run join = run(new CountDownLatch(1), "join", "--swarm", swarm, "--peer", "127.0.0.1:" + port, "--output", outFile.toString(),
-                "--duration", "4", "--listen", "127.0.0.1:0", "--integrity", integrity);
+                "--duration", "4", "--listen", "127.0.0.1:0", "--integrity", integrity, "--addressing", addressing, "--chunk-size", String.valueOf(chunk));
         stopSource.countDown();
         source.join(5000);
         assertEquals(0, join.status(), join.err());
@@ -75,14 +77,14 @@ class SeedcastPeerTest {
         assertTrue(output.length > 100 * 1024, "joined mid-stream and got " + output.length + " bytes");
         // Find the join point: the output is the input from a chunk boundary on, without a hole.
         int startChunk = -1;
-        for (int c = 0; c * 1024 < input.length; c++) {
-            if (Arrays.equals(input, c * 1024, c * 1024 + 1024, output, 0, 1024)) {
+        for (int c = 0; c * chunk < input.length; c++) {
+            if (Arrays.equals(input, c * chunk, c * chunk + chunk, output, 0, chunk)) {
                 startChunk = c;
                 break;
             }
         }
         assertTrue(startChunk >= 0, "the output starts with a chunk of the input");
-        int from = startChunk * 1024;
+        int from = startChunk * chunk;
         assertArrayEquals(Arrays.copyOfRange(input, from, from + output.length), output);
         assertTrue(last.contains("bytes=" + output.length), last);
     }
@@ -125,5 +127,8 @@ class SeedcastPeerTest {
         Run upload = run(new CountDownLatch(1), "inject", "--listen", "127.0.0.1:0", "--input", "-", "--upload-kbps", "-4000");
         assertEquals(2, upload.status());
         assertTrue(upload.err().contains("--upload-kbps"), upload.err());
+        Run cam = run(new CountDownLatch(1), "inject", "--listen", "127.0.0.1:0", "--input", "-", "--addressing", "bytes");
+        assertEquals(2, cam.status());
+        assertTrue(cam.err().contains("unknown chunk addressing 'bytes': use chunk-ranges"), cam.err());
     }
 }

@@ -44,7 +44,7 @@ public class ChannelResource {
 
     /** What an operator may set when creating a channel; everything has a default. */
     public record NewChannel(String name, String integrity, String algorithm, String hash, Integer chunkSize, Integer chunksPerSignature,
-            Long discardWindow, String profile) {
+            Long discardWindow, String profile, String chunkAddressing) {
     }
 
     @POST
@@ -77,6 +77,9 @@ public class ChannelResource {
             }
             if (req.discardWindow() != null) {
                 params = params.withDiscardWindow(req.discardWindow());
+            }
+            if (req.chunkAddressing() != null) {
+                params = params.withAddressing(ChunkAddressing.parse(req.chunkAddressing()));
             }
         } catch (IllegalArgumentException e) {
             return bad(e.getMessage());
@@ -218,6 +221,7 @@ public class ChannelResource {
         v.put("hash", p.hash().name());
         v.put("chunkSize", p.chunkSize());
         v.put("chunksPerSignature", p.chunksPerSignature());
+        v.put("chunkAddressing", p.addressing().name());
         v.put("discardWindow", p.discardWindow());
         v.put("profile", p.profile().name());
         var s = service.state().currentSwarm(c.channelId());

@@ -43,6 +43,20 @@ public enum ChunkAddressing {
         return this == BINS_32 || this == BINS_64;
     }
 
+    /**
+     * A method by name as an operator writes it: {@code chunk-ranges} (the default), {@code bins}, {@code chunk-ranges-64},
+     * {@code bins-64}, or the enum's name. Byte ranges are left out: live chunks are fixed-size, bytes say nothing more.
+     */
+    public static ChunkAddressing parse(String text) {
+        String t = text.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+        for (ChunkAddressing a : values()) {
+            if (a != BYTE_RANGES_64 && (a.name().equals(t) || a.name().equals(t + "_32"))) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("unknown chunk addressing '" + text + "': use chunk-ranges (the RFC's default), bins, chunk-ranges-64 or bins-64");
+    }
+
     public static ChunkAddressing ofCode(int code) {
         for (ChunkAddressing a : values()) {
             if (a.code == code) {
