@@ -79,6 +79,11 @@ final class HeldBackChunks<F> {
         }
     }
 
+    /** The hash that came loose for tree node {@code node}, or null (for tests). */
+    Bytes looseHash(Bin node) {
+        return loose.get(node);
+    }
+
     boolean isEmpty() {
         return held.isEmpty();
     }
@@ -94,7 +99,9 @@ final class HeldBackChunks<F> {
     void retry(long nextOutput, LongPredicate wanted, Verifier verifier, Outcome<F> outcome) {
         if (nextOutput >= 0) {
             held.headMap(nextOutput).clear();
-            loose.keySet().removeIf(b -> b.lastChunk() < nextOutput);
+            // A hash wholly before the playout point still verifies a chunk after it where it is that chunk's uncle (its
+            // parent covers the chunk): it goes once its parent lies wholly before the playout point too.
+            loose.keySet().removeIf(b -> b.parent().lastChunk() < nextOutput);
         }
         boolean progress = true;
         while (progress && !held.isEmpty()) {

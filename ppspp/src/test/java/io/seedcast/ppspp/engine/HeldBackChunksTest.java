@@ -94,6 +94,25 @@ class HeldBackChunksTest {
     }
 
     @Test
+    void aLooseHashBeforeThePlayoutPointStillVerifiesTheChunksAfterIt() {
+        // A viewer that starts playing at chunk 2 needs the hash of chunks 0-1 to climb from chunk 2 to the munro. It used
+        // to drop every loose hash wholly before its playout point: ten viewers with 1316-byte chunks, whose first
+        // chunk's hashes travel in the datagram ahead, waited 2 s on their first chunks and gave them up.
+        HeldBackChunks<String> held = new HeldBackChunks<>(H);
+        held.keepLoose(List.of(new Integrity(Bin.of(1, 0), H.parent(H.hash(chunks[0]), H.hash(chunks[1]))),
+                new Integrity(Bin.chunk(3), H.hash(chunks[3]))));
+        held.hold(2, "peer", chunks[2], List.of(), null);
+        held.retry(2, i -> true, this::verify, outcome);
+        assertEquals(List.of(2L), verified);
+        // A hash whose parent lies wholly before the playout point is no one's uncle any more: it goes.
+        held.keepLoose(List.of(new Integrity(Bin.chunk(0), H.hash(chunks[0]))));
+        held.hold(3, "peer", chunks[3], List.of(), null);
+        held.retry(2, i -> true, this::verify, outcome);
+        assertEquals(List.of(2L, 3L), verified);
+        assertEquals(null, held.looseHash(Bin.chunk(0)));
+    }
+
+    @Test
     void aForgedChunkIsRejectedAndWhatIsNoLongerWantedIsLetGo() {
         HeldBackChunks<String> held = new HeldBackChunks<>(H);
         List<Integrity> uncles = List.of(new Integrity(Bin.chunk(3), H.hash(chunks[3])),
