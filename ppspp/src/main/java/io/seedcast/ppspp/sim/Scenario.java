@@ -1,5 +1,6 @@
 package io.seedcast.ppspp.sim;
 
+import io.seedcast.ppspp.chunk.ChunkAddressing;
 import io.seedcast.ppspp.engine.EngineConfig;
 import io.seedcast.ppspp.engine.LiveSwarm;
 import io.seedcast.ppspp.keys.SignatureAlgorithm;
@@ -59,7 +60,13 @@ public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile
                     scenario.path, scenario.viewers,
                     scenario.p2p ? (scenario.uploadCap > 0 ? (scenario.declaredPercent > 0 ? "yes, source capped" : "yes, source capped, undeclared") : "yes") : "no",
                     scenario.bitsPerSecond / 1e6, scenario.swarm.equals(SWARM) ? "" : String.format(Locale.ROOT, ", %d-byte chunks, %s",
-                            scenario.swarm.chunkSize(), scenario.swarm.addressing().name().toLowerCase(Locale.ROOT)),
+                            scenario.swarm.chunkSize(), switch (scenario.swarm.addressing()) {
+                                case BINS_32 -> "32-bit bins";
+                                case CHUNK_RANGES_32 -> "32-bit chunk ranges";
+                                case BINS_64 -> "64-bit bins";
+                                case CHUNK_RANGES_64 -> "64-bit chunk ranges";
+                                case BYTE_RANGES_64 -> "64-bit byte ranges";
+                            }),
                     100 * onTimeWorst, 100 * onTimeMean, stallMsWorst, lostForGood, bytesPerDelivered,
                     100 * peerShare, firstOutputMsWorst, delayP50Ms, delayP99Ms);
         }
@@ -203,6 +210,15 @@ public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile
             for (int rtt : new int[] {50, 100, 200}) {
                 rows.add(new Scenario(2_000_000, 10, true, LinkProfile.rtt(Duration.ofMillis(rtt), Duration.ofMillis(10), 0.01), len,
                         2 * 2_000_000 / 8, 42, declared));
+            }
+        }
+        // The same ten viewers at 1 % loss in a swarm an operator may choose where paths carry 1500-byte packets: chunks
+        // of seven TS packets, addressed in 32-bit bins.
+        SwarmParameters mtu = SWARM.withChunkSize(1316).withAddressing(ChunkAddressing.BINS_32);
+        for (long rate : new long[] {2_000_000, 6_000_000}) {
+            for (int rtt : new int[] {20, 50, 100, 200}) {
+                rows.add(new Scenario(rate, 10, true, LinkProfile.rtt(Duration.ofMillis(rtt), Duration.ofMillis(10), 0.01), len, 0, 42)
+                        .withSwarm(mtu));
             }
         }
         System.out.println(Result.header());
