@@ -31,7 +31,7 @@ import java.util.concurrent.Future;
 public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile path, Duration length, long uploadCap, long seed,
         int declaredPercent, SwarmParameters swarm) {
 
-    /** The swarm every row of the table runs: the RFC's defaults (1024-byte chunks, 32-bit chunk ranges), Ed25519. */
+    /** The swarm of the table (all but its last eight rows): the RFC's defaults (1024-byte chunks, 32-bit chunk ranges), Ed25519. */
     public static final SwarmParameters SWARM = SwarmParameters.defaults(Profile.RFC7574).withAlgorithm(SignatureAlgorithm.ED25519);
 
     public Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile path, Duration length, long uploadCap, long seed) {
