@@ -606,7 +606,7 @@ public final class PeerCore {
         long index = range.get().start();
         // The ACK's one-way delay sample feeds the sender's LEDBAT (RFC 7574 §8.7). We ACK only what we hold verified: the
         // sender takes an ACK as proof we know the munro and the uncle hashes, and would stop sending them.
-        Ack ack = new Ack(d.chunks(), nowMicros() - d.timestampMicros());
+        Ack ack = new Ack(range.get(), nowMicros() - d.timestampMicros());
         if (!s.role.fetches() || !s.wants(index)) {
             if (s.role.fetches()) {
                 s.stats.chunksDuplicate.incrementAndGet();
@@ -1051,7 +1051,7 @@ public final class PeerCore {
         List<Message> batch = new ArrayList<>();
         int size = 4;
         WireContext ctx = c.swarm.context;
-        for (Message m : BinSplit.fitted(outbox, ctx.addressing())) {
+        for (Message m : BinSplit.fitted(outbox, ctx.addressing(), c.swarm.have()::containsAll, c::peerHasAll)) {
             int len = m.encodedLength(ctx);
             if (!batch.isEmpty() && size + len > config.maxDatagram()) {
                 send(c, new Datagram(c.remoteId(), batch), now);
@@ -1073,7 +1073,7 @@ public final class PeerCore {
     }
 
     private void send(Channel c, Datagram d, long now) {
-        List<Message> fitted = BinSplit.fitted(d.messages(), c.swarm.params.addressing());
+        List<Message> fitted = BinSplit.fitted(d.messages(), c.swarm.params.addressing(), c.swarm.have()::containsAll, c::peerHasAll);
         Datagram out = outboundFilter.apply(fitted == d.messages() ? d : new Datagram(d.channel(), fitted));
         if (out == null) {
             return;

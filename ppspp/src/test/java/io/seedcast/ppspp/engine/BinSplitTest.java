@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seedcast.ppspp.chunk.Bin;
+import io.seedcast.ppspp.chunk.Binmap;
 import io.seedcast.ppspp.chunk.ChunkAddressing;
 import io.seedcast.ppspp.chunk.ChunkRange;
 import io.seedcast.ppspp.Bytes;
@@ -50,6 +51,22 @@ class BinSplitTest {
             }
         }
         assertEquals(List.of(r(5, 12)), ChunkRange.merge(haves));
+    }
+
+    @Test
+    void anAckGrowsToTheBinAroundItWhereWeHoldItAllAndAHaveLeavesOutWhatThePeerHolds() {
+        // We hold chunks 0..12; the peer holds 0..7. An ACK of 5..7 goes as one ACK of 4..7 (4 was ACKed before); one of
+        // 11..12 as 11 and 12, as the bin around them, 8..15, has chunks we lack. The HAVE of 0..12 leaves out 0..7.
+        Binmap ours = new Binmap();
+        ours.add(r(0, 12));
+        Binmap peers = new Binmap();
+        peers.add(r(0, 7));
+        List<Message> out = BinSplit.fitted(List.of(new Ack(r(5, 7), 90), new Ack(r(11, 12), 80), new Have(r(0, 12))),
+                ChunkAddressing.BINS_32, ours::containsAll, peers::containsAll);
+        assertEquals(List.of(new Ack(Bin.of(2, 1), 90), new Ack(Bin.chunk(11), 80), new Ack(Bin.chunk(12), 80),
+                new Have(Bin.of(2, 2)), new Have(Bin.chunk(12))), out);
+        assertEquals(Bin.of(3, 0), BinSplit.around(r(3, 4)));
+        assertEquals(Bin.chunk(9), BinSplit.around(r(9, 9)));
     }
 
     @Test
