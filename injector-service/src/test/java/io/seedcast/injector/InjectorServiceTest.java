@@ -225,8 +225,7 @@ class InjectorServiceTest {
 
         HttpResponse<String> rotate = admin("POST", "/api/channels/" + id + "/rotate", null);
         assertEquals(202, rotate.statusCode(), rotate.body());
-        SwarmCommand cmd = lastCommand();
-        assertEquals(SwarmCommand.Action.ROTATE, cmd.action());
+        SwarmCommand cmd = lastCommand(SwarmCommand.Action.ROTATE);
         assertEquals(id, cmd.channelId());
         // What the signer does on that command: a successor, and the old swarm names it.
         SwarmKeyPair second = SwarmKeyPair.generate(SignatureAlgorithm.ECDSAP256SHA256);
@@ -237,7 +236,7 @@ class InjectorServiceTest {
         JsonNode after = awaitMetadata(id, second.swarmId().hex());
         assertTrue(verifies(after));
         assertEquals(202, admin("POST", "/api/swarms/" + first.swarmId().hex() + "/revoke", null).statusCode());
-        assertEquals(SwarmCommand.Action.REVOKE, lastCommand().action());
+        assertEquals(SwarmCommand.Action.REVOKE, lastCommand(SwarmCommand.Action.REVOKE).action());
     }
 
     /** The dashboard in a real headless Chromium: a live broadcast appears, with its swarm. */
@@ -310,8 +309,17 @@ class InjectorServiceTest {
         return last;
     }
 
-    SwarmCommand lastCommand() throws Exception {
-        List<ConsumerRecord<String, byte[]>> all = readAll(Topics.SWARM_COMMANDS);
-        return SwarmCommand.decode(all.getLast().value());
+    /** The newest swarm command, once it is {@code action}: it is sent after the 202, and a loaded machine may take a while. */
+    SwarmCommand lastCommand(SwarmCommand.Action action) throws Exception {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        SwarmCommand last = null;
+        while (System.nanoTime() < deadline) {
+            List<ConsumerRecord<String, byte[]>> all = readAll(Topics.SWARM_COMMANDS);
+            last = all.isEmpty() ? null : SwarmCommand.decode(all.getLast().value());
+            if (last != null && last.action() == action) {
+                return last;
+            }
+        }
+        throw new AssertionError("no " + action + " command within 15 s; the last: " + last);
     }
 }
