@@ -8,21 +8,28 @@ import java.nio.ByteBuffer;
  */
 // RFC 7574 §7.8
 public enum ChunkAddressing {
-    BINS_32(0, 4),
-    BYTE_RANGES_64(1, 16),
-    CHUNK_RANGES_32(2, 8),
-    BINS_64(3, 8),
-    CHUNK_RANGES_64(4, 16);
+    BINS_32(0, 4, "32-bit bins"),
+    BYTE_RANGES_64(1, 16, "64-bit byte ranges"),
+    CHUNK_RANGES_32(2, 8, "32-bit chunk ranges"),
+    BINS_64(3, 8, "64-bit bins"),
+    CHUNK_RANGES_64(4, 16, "64-bit chunk ranges");
 
     /** The RFC's default, and ours. */
     public static final ChunkAddressing DEFAULT = CHUNK_RANGES_32;
 
     private final int code;
     private final int specLength;
+    private final String description;
 
-    ChunkAddressing(int code, int specLength) {
+    ChunkAddressing(int code, int specLength, String description) {
         this.code = code;
         this.specLength = specLength;
+        this.description = description;
+    }
+
+    /** The method as RFC 7574's Table 6 names it. */
+    public String description() {
+        return description;
     }
 
     public int code() {

@@ -819,7 +819,8 @@ public final class PeerCore {
                 sendData(c, now);
                 flush(c, now);
                 switch (liveness.afterSending(c.silentFor(now), c.idleFor(now), s.role.fetches(), !s.have().isEmpty())) {
-                    case PROBE -> send(c, Datagram.of(c.remoteId(), new Have(s.have().runAt(s.have().last()))), now);
+                    case PROBE -> send(c, new Datagram(c.remoteId(), BinSplit.fitted(List.of(new Have(s.have().runAt(s.have().last()))),
+                            s.params.addressing(), s.have()::containsAll, c::peerHasAll)), now);
                     case KEEPALIVE -> send(c, Datagram.keepalive(c.remoteId()), now);
                     default -> {
                     }
@@ -1073,8 +1074,7 @@ public final class PeerCore {
     }
 
     private void send(Channel c, Datagram d, long now) {
-        List<Message> fitted = BinSplit.fitted(d.messages(), c.swarm.params.addressing(), c.swarm.have()::containsAll, c::peerHasAll);
-        Datagram out = outboundFilter.apply(fitted == d.messages() ? d : new Datagram(d.channel(), fitted));
+        Datagram out = outboundFilter.apply(d);
         if (out == null) {
             return;
         }

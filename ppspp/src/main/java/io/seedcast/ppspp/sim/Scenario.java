@@ -60,13 +60,7 @@ public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile
                     scenario.path, scenario.viewers,
                     scenario.p2p ? (scenario.uploadCap > 0 ? (scenario.declaredPercent > 0 ? "yes, source capped" : "yes, source capped, undeclared") : "yes") : "no",
                     scenario.bitsPerSecond / 1e6, scenario.swarm.equals(SWARM) ? "" : String.format(Locale.ROOT, ", %d-byte chunks, %s",
-                            scenario.swarm.chunkSize(), switch (scenario.swarm.addressing()) {
-                                case BINS_32 -> "32-bit bins";
-                                case CHUNK_RANGES_32 -> "32-bit chunk ranges";
-                                case BINS_64 -> "64-bit bins";
-                                case CHUNK_RANGES_64 -> "64-bit chunk ranges";
-                                case BYTE_RANGES_64 -> "64-bit byte ranges";
-                            }),
+                            scenario.swarm.chunkSize(), scenario.swarm.addressing().description()),
                     100 * onTimeWorst, 100 * onTimeMean, stallMsWorst, lostForGood, bytesPerDelivered,
                     100 * peerShare, firstOutputMsWorst, delayP50Ms, delayP99Ms);
         }
