@@ -175,6 +175,10 @@ class InjectorServiceTest {
         HttpResponse<String> bins = admin("POST", "/api/channels", "{\"name\":\"b\",\"chunkAddressing\":\"bins\"}");
         assertEquals(201, bins.statusCode(), bins.body());
         assertTrue(bins.body().contains("\"chunkAddressing\":\"BINS_32\""), bins.body());
+        assertFalse(bins.body().contains("warnings"), bins.body());
+        HttpResponse<String> big = admin("POST", "/api/channels", "{\"name\":\"c\",\"chunkSize\":4096}");
+        assertEquals(201, big.statusCode(), big.body());
+        assertTrue(big.body().contains("IP fragments every chunk") && big.body().contains("at most 1451"), big.body());
     }
 
     @Test

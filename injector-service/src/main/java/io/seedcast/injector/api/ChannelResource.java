@@ -88,7 +88,11 @@ public class ChannelResource {
         String streamKey = newStreamKey();
         ChannelRecord c = new ChannelRecord(id, req.name().strip(), List.of(StreamKeys.hash(streamKey)), params);
         service.state().put(c);
-        return Response.status(201).entity(withKey(c, streamKey)).build();
+        Map<String, Object> created = withKey(c, streamKey);
+        if (params.fragmentationWarning() != null) {
+            created.put("warnings", List.of(params.fragmentationWarning()));
+        }
+        return Response.status(201).entity(created).build();
     }
 
     @GET

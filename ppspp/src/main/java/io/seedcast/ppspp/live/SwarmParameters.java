@@ -44,6 +44,24 @@ public record SwarmParameters(IntegrityMethod integrity, MerkleHashFunction hash
         }
     }
 
+    /** The largest UDP payload in a 1500-byte Ethernet packet over IPv4 (RFC 7574 §8.1). */
+    public static final int ETHERNET_DATAGRAM = 1472;
+
+    /**
+     * What an operator should hear about these parameters before a swarm runs on them, or null: a chunk whose DATA
+     * message does not fit a {@link #ETHERNET_DATAGRAM}-byte datagram is fragmented by IP on every path that carries
+     * 1500-byte packets, and one lost fragment loses the chunk.
+     */
+    public String fragmentationWarning() {
+        long datagram = 4 + 1 + addressing.specLength() + 8 + chunkSize;
+        if (datagram <= ETHERNET_DATAGRAM) {
+            return null;
+        }
+        return "chunk size " + chunkSize + ": a chunk's datagram takes " + datagram + " bytes, over the " + ETHERNET_DATAGRAM
+                + " that fit a 1500-byte packet, so IP fragments every chunk and a lost fragment loses it; fine on a LAN, not"
+                + " on the Internet (at most " + (ETHERNET_DATAGRAM - (datagram - chunkSize)) + "; RFC 7574 §8.1 recommends 1024)";
+    }
+
     /** Seedcast's defaults: UMT with SHA-256 (SHA-1 under libswift), ECDSAP256SHA256, 32-bit chunk ranges, 1024-byte chunks, 32 per signature. */
     public static SwarmParameters defaults(Profile profile) {
         return new SwarmParameters(IntegrityMethod.UNIFIED_MERKLE_TREE, profile.defaultHash(), SignatureAlgorithm.DEFAULT,

@@ -171,6 +171,16 @@ class LiveSigningTest {
     }
 
     @Test
+    void aChunkSizeWhoseDatagramIsFragmentedOnTheInternetIsNamedWithTheMostThatFits() {
+        SwarmParameters p = SwarmParameters.defaults(Profile.RFC7574);
+        assertEquals(null, p.fragmentationWarning(), "1024-byte chunks fit");
+        assertEquals(null, p.withChunkSize(1451).fragmentationWarning(), "4 + 17 + 1451 = 1472");
+        String w = p.withChunkSize(1452).fragmentationWarning();
+        assertTrue(w != null && w.contains("1473 bytes") && w.contains("at most 1451"), w);
+        assertTrue(p.withAddressing(ChunkAddressing.BINS_32).withChunkSize(4096).fragmentationWarning().contains("at most 1455"));
+    }
+
+    @Test
     void discardWindowForgetsOldMunros() {
         SwarmParameters p = SwarmParameters.defaults(Profile.RFC7574).withChunksPerSignature(4).withDiscardWindow(16);
         SwarmKeyPair key = key(SignatureAlgorithm.ED25519);
