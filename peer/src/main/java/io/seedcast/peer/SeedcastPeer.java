@@ -178,8 +178,9 @@ public final class SeedcastPeer {
         String input = a.require("input");
         SignatureAlgorithm algorithm = SignatureAlgorithm.parse(a.get("algorithm", SignatureAlgorithm.DEFAULT.name()));
         SwarmParameters params = parameters(a, algorithm);
-        if (params.fragmentationWarning() != null) {
-            err.println("seedcast-peer: warning: " + params.fragmentationWarning());
+        String fragmented = params.fragmentationWarning();
+        if (fragmented != null) {
+            err.println("seedcast-peer: warning: " + fragmented);
         }
         long rateKbps = a.number("rate-kbps", input.equals("-") ? 0 : 2000, 0, 10_000_000);
         long linger = a.number("linger", -1, -1, Long.MAX_VALUE / 1000);

@@ -89,8 +89,9 @@ public class ChannelResource {
         ChannelRecord c = new ChannelRecord(id, req.name().strip(), List.of(StreamKeys.hash(streamKey)), params);
         service.state().put(c);
         Map<String, Object> created = withKey(c, streamKey);
-        if (params.fragmentationWarning() != null) {
-            created.put("warnings", List.of(params.fragmentationWarning()));
+        String fragmented = params.fragmentationWarning();
+        if (fragmented != null) {
+            created.put("warnings", List.of(fragmented));
         }
         return Response.status(201).entity(created).build();
     }

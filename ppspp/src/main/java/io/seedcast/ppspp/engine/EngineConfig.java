@@ -1,5 +1,6 @@
 package io.seedcast.ppspp.engine;
 
+import io.seedcast.ppspp.live.SwarmParameters;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -47,7 +48,7 @@ public record EngineConfig(InetSocketAddress listen, int maxDatagram, Duration k
     }
 
     public static EngineConfig defaults(InetSocketAddress listen) {
-        return new EngineConfig(listen, 1472, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(3),
+        return new EngineConfig(listen, SwarmParameters.ETHERNET_DATAGRAM, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(3),
                 4096, 2000, 200, 1000, 0, 0, Duration.ofMillis(1500), 256, 96, true, Set.of(), Duration.ofMillis(100), null,
                 Duration.ofMillis(200),
                 Duration.ofMillis(2500), Duration.ZERO);
