@@ -7,6 +7,11 @@ import io.seedcast.ppspp.keys.SignatureAlgorithm;
 import io.seedcast.ppspp.keys.SwarmKeyPair;
 import io.seedcast.ppspp.live.Profile;
 import io.seedcast.ppspp.live.SwarmParameters;
+import io.seedcast.ppspp.wire.Datagram;
+import io.seedcast.ppspp.wire.DatagramCodec;
+import io.seedcast.ppspp.wire.DecodeResult;
+import io.seedcast.ppspp.wire.Integrity;
+import io.seedcast.ppspp.wire.WireContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,9 +32,10 @@ import java.util.concurrent.Future;
  * @param declaredPercent how much of a capped uplink the source declares as its upload limit, as an operator who knows
  *                        the line would (90), or 0 for an operator who does not
  * @param swarm the swarm's parameters: {@link #SWARM} unless a scenario is about another chunk size or addressing
+ * @param hashStrippers how many of the viewers (the first ones) send their chunks without the hashes that verify them
  */
 public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile path, Duration length, long uploadCap, long seed,
-        int declaredPercent, SwarmParameters swarm) {
+        int declaredPercent, SwarmParameters swarm, int hashStrippers) {
 
     /** The swarm of the table (all but its last eight rows): the RFC's defaults (1024-byte chunks, 32-bit chunk ranges), Ed25519. */
     public static final SwarmParameters SWARM = SwarmParameters.defaults(Profile.RFC7574).withAlgorithm(SignatureAlgorithm.ED25519);
@@ -40,11 +46,19 @@ public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile
 
     public Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile path, Duration length, long uploadCap, long seed,
             int declaredPercent) {
-        this(bitsPerSecond, viewers, p2p, path, length, uploadCap, seed, declaredPercent, SWARM);
+        this(bitsPerSecond, viewers, p2p, path, length, uploadCap, seed, declaredPercent, SWARM, 0);
     }
 
     public Scenario withSwarm(SwarmParameters s) {
-        return new Scenario(bitsPerSecond, viewers, p2p, path, length, uploadCap, seed, declaredPercent, s);
+        return new Scenario(bitsPerSecond, viewers, p2p, path, length, uploadCap, seed, declaredPercent, s, hashStrippers);
+    }
+
+    /**
+     * The same scenario with the first {@code n} viewers sending their chunks without any INTEGRITY message (a buggy or
+     * hostile implementation: the chunks are genuine, the hashes that verify them never come from that peer).
+     */
+    public Scenario withHashStrippers(int n) {
+        return new Scenario(bitsPerSecond, viewers, p2p, path, length, uploadCap, seed, declaredPercent, swarm, n);
     }
 
     /** The playout buffer a viewer keeps behind its first output chunk. */
@@ -99,6 +113,13 @@ public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile
         for (int v = 0; v < viewers; v++) {
             SimNetwork.Node node = net.node(EngineConfig.defaults(null));
             viewerNodes.add(node);
+            if (v < hashStrippers) {
+                WireContext wire = params.wireContext(key.swarmId());
+                net.alterOutgoing(node, bytes -> DatagramCodec.decode(bytes, wire) instanceof DecodeResult.Decoded d
+                        ? DatagramCodec.encode(new Datagram(d.datagram().channel(),
+                                d.datagram().messages().stream().filter(m -> !(m instanceof Integrity)).toList()), wire)
+                        : bytes);
+            }
             TreeMap<Long, Long> out = new TreeMap<>();
             outputs.add(out);
             int index = v;

@@ -224,6 +224,22 @@ class NetworkScenarioTest {
     }
 
     @Test
+    void viewersThatSendChunksWithoutTheirHashesStallNobody() {
+        // Three of the ten viewers send every chunk without an INTEGRITY message (an implementation that leaves them out):
+        // their chunks are genuine but verify only with hashes from elsewhere. The others hold such a chunk back until its
+        // neighbours lend it theirs, or ask for it again; nothing unverified is output, and nobody falls behind.
+        LinkProfile p = LinkProfile.rtt(Duration.ofMillis(50), JITTER, 0.01);
+        for (long cap : new long[] {0, 2 * 2_000_000 / 8}) {
+            Scenario.Result r = new Scenario(2_000_000, 10, true, p, Duration.ofSeconds(20), cap, 42).withHashStrippers(3).run();
+            System.out.println(r.row());
+            assertTrue(r.onTimeWorst() >= 0.999, "in order within 1 s: " + r.row());
+            assertEquals(0, r.lostForGood(), r.row());
+            assertTrue(r.stallMsWorst() < 1000, r.row());
+            assertTrue(r.peerShare() > 0.4, "the viewers still pass chunks on: " + r.row());
+        }
+    }
+
+    @Test
     void hashesThatTravelAheadOfTheirChunkInADatagramOfTheirOwnStillVerifyIt() {
         // 1316-byte chunks (seven TS packets) leave a 1472-byte datagram no room for the first chunk of a munro's five
         // uncle hashes and the signed munro, so they go in the datagram before (RFC 7574 §5.4). Under chunk ranges, the
