@@ -199,8 +199,11 @@ public final class PeerCore {
         return loop.call(gate::size);
     }
 
-    /** Fault injection for tests: every datagram we send passes through {@code filter} first. */
-    void setOutboundFilter(UnaryOperator<Datagram> filter) {
+    /**
+     * Fault injection for tests and the simulator (a peer that misbehaves): every datagram we send on a channel passes
+     * through {@code filter} first; null drops it.
+     */
+    public void setOutboundFilter(UnaryOperator<Datagram> filter) {
         outboundFilter = filter;
     }
 

@@ -8,10 +8,7 @@ import io.seedcast.ppspp.keys.SwarmKeyPair;
 import io.seedcast.ppspp.live.Profile;
 import io.seedcast.ppspp.live.SwarmParameters;
 import io.seedcast.ppspp.wire.Datagram;
-import io.seedcast.ppspp.wire.DatagramCodec;
-import io.seedcast.ppspp.wire.DecodeResult;
 import io.seedcast.ppspp.wire.Integrity;
-import io.seedcast.ppspp.wire.WireContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,11 +111,7 @@ public record Scenario(long bitsPerSecond, int viewers, boolean p2p, LinkProfile
             SimNetwork.Node node = net.node(EngineConfig.defaults(null));
             viewerNodes.add(node);
             if (v < hashStrippers) {
-                WireContext wire = params.wireContext(key.swarmId());
-                net.alterOutgoing(node, bytes -> DatagramCodec.decode(bytes, wire) instanceof DecodeResult.Decoded d
-                        ? DatagramCodec.encode(new Datagram(d.datagram().channel(),
-                                d.datagram().messages().stream().filter(m -> !(m instanceof Integrity)).toList()), wire)
-                        : bytes);
+                node.core.setOutboundFilter(d -> new Datagram(d.channel(), d.messages().stream().filter(m -> !(m instanceof Integrity)).toList()));
             }
             TreeMap<Long, Long> out = new TreeMap<>();
             outputs.add(out);

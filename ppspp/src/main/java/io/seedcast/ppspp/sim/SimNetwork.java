@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 
 /**
  * Many {@link PeerCore}s on one virtual clock, joined by {@link Link}s: a 60 s swarm runs in seconds of CPU, and a seed
@@ -35,7 +34,6 @@ public final class SimNetwork {
     private final Map<Pair, Link> links = new HashMap<>();
     private final Map<Pair, LinkProfile> profiles = new HashMap<>();
     private final Map<InetSocketAddress, Link> uplinks = new HashMap<>();
-    private final Map<InetSocketAddress, UnaryOperator<byte[]>> outgoing = new HashMap<>();
     private LinkProfile defaultProfile = LinkProfile.PERFECT;
     private long now;
     private long seq;
@@ -58,14 +56,6 @@ public final class SimNetwork {
     public void link(Node a, Node b, LinkProfile p) {
         profiles.put(new Pair(a.address, b.address), p);
         profiles.put(new Pair(b.address, a.address), p);
-    }
-
-    /**
-     * What {@code n} sends passes through {@code f} first, as a peer that misbehaves would send it (a buggy or hostile
-     * implementation): {@code f} gets each datagram's bytes and returns the bytes that go.
-     */
-    public void alterOutgoing(Node n, UnaryOperator<byte[]> f) {
-        outgoing.put(n.address, f);
     }
 
     /** Caps what a node can send in total (its upload), in front of its paths. */
@@ -155,10 +145,8 @@ public final class SimNetwork {
     }
 
     private void send(InetSocketAddress from, ByteBuffer datagram, InetSocketAddress to) {
-        byte[] sent = new byte[datagram.remaining()];
-        datagram.get(sent);
-        UnaryOperator<byte[]> f = outgoing.get(from);
-        byte[] bytes = f == null ? sent : f.apply(sent);
+        byte[] bytes = new byte[datagram.remaining()];
+        datagram.get(bytes);
         bytesSent += bytes.length;
         datagramsSent++;
         if (!nodes.containsKey(to)) {
