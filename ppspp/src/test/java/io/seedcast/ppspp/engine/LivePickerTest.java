@@ -699,13 +699,14 @@ class LivePickerTest {
         Recorded again = pick(p, List.of(seeder, viewer), 0, Set.of(), 400 * MS);
         assertEquals(30, again.requested.size(), again.requests.toString());
         assertTrue(again.requests.stream().allMatch(q -> q.startsWith("seeder:")), again.requests.toString());
-        // Unanswered again, and again: it sits on them (a full uplink sends again only what nobody else has). Asked again
-        // of it every retry, a viewer 200 ms behind a capped source stalled 20 s while its eight peers held the chunks.
+        // Unanswered again: it sits on them (a full uplink sends again only what nobody else has). Asked again of it
+        // every retry, a viewer 200 ms behind a capped source stalled 20 s while its eight peers held the chunks; asked of
+        // it once more, ten viewers joining a capped source 200 ms away lost their first seconds.
         List<String> asked = new ArrayList<>();
         for (long t = 401 * MS; t < 1200 * MS && asked.stream().noneMatch(q -> q.startsWith("viewer:")); t += MS) {
             asked.addAll(pick(p, List.of(seeder, viewer), 0, Set.of(), t).requests);
         }
-        assertEquals(List.of("seeder:0-29", "viewer:0-29"), asked, "once more of the seeder, then of the viewer");
+        assertEquals(List.of("viewer:0-29"), asked, "of the viewer next, not of the seeder once more");
     }
 
     @Test

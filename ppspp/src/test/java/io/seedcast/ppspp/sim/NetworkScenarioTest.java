@@ -176,9 +176,11 @@ class NetworkScenarioTest {
         // too and waited out its path time (300 ms) before asking a viewer that had announced the chunk meanwhile: 1121 ms
         // from publishing to output at the median, 96.90 % in order for the worst viewer. Where nearly all chunks come
         // from viewers (over 85 %), a saturated seeder's request moves to a viewer the moment one announces the chunk.
+        // While the ten join, fewer do, and a chunk the seeder sat on went to a viewer only after it sat on a second retry
+        // too: 97.48 % in order for the worst viewer; after the first, 98.73 % (LivePicker.satOn).
         Scenario.Result r = capped(200, 90);
         assertTrue(r.delayP50Ms() < 1060, "publish -> output at the median: " + r.row());
-        assertTrue(r.onTimeWorst() >= 0.97, r.row());
+        assertTrue(r.onTimeWorst() >= 0.985, r.row());
         assertEquals(0, r.lostForGood(), r.row());
         assertTrue(r.bytesPerDelivered() < 1.35, "the source sends each chunk about once: " + r.row());
     }
@@ -208,14 +210,15 @@ class NetworkScenarioTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"100, 0.99, 1000", "200, 0.9, 1500"})
+    @CsvSource({"100, 0.99, 1000", "200, 0.98, 1000"})
     void aSourceFarAwayLearnsTheUplinkNobodyDeclared(int rttMs, double inOrder, long stallMs) {
         // Taking LEDBAT at its target as a full uplink was not enough 100-200 ms away: the viewers that joined while the
         // queue stood took it for their base delay, the signal came and went, and every chunk went to every viewer into
         // the queue (45 % and 44 % in order, 1.43-1.49 bytes per byte). The source now limits itself to nine tenths of what
-        // its peers acknowledged when the uplink queued, and the queue drains. (At 200 ms the capped source misses the
-        // 99.9 % target with its limit declared too, 97.0-99.3 % over eight 60 s runs: its first viewers' buffer is
-        // anchored at chunks that came straight from it while the swarm was small, the later ones come through viewers.)
+        // its peers acknowledged when the uplink queued, and the queue drains. At 200 ms the viewers then lost their first
+        // seconds to the chunks the source sat on while they joined, asked of it twice more (92.62 % in order, a 1115 ms
+        // stall); asked of a viewer after one missed retry, 98.31 % and 801 ms (LivePicker.satOn). (At 200 ms the capped
+        // source still misses the 99.9 % target, with its limit declared too: 98.66-99.66 % over eight 60 s runs.)
         Scenario.Result r = capped(rttMs, 0);
         assertTrue(r.onTimeWorst() >= inOrder, r.row());
         assertTrue(r.stallMsWorst() < stallMs, r.row());
