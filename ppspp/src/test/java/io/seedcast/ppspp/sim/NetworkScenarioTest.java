@@ -176,8 +176,8 @@ class NetworkScenarioTest {
         // too and waited out its path time (300 ms) before asking a viewer that had announced the chunk meanwhile: 1121 ms
         // from publishing to output at the median, 96.90 % in order for the worst viewer. Where nearly all chunks come
         // from viewers (over 85 %), a saturated seeder's request moves to a viewer the moment one announces the chunk.
-        // While the ten join, fewer do, and a chunk the seeder sat on went to a viewer only after it sat on a second retry
-        // too: 97.48 % in order for the worst viewer; after the first, 98.73 % (LivePicker.satOn).
+        // While the ten join, fewer chunks come from viewers, and a chunk the seeder sat on went to a viewer only after it
+        // sat on a second retry too: 97.48 % in order for the worst viewer; after the first, 98.73 % (LivePicker.satOn).
         Scenario.Result r = capped(200, 90);
         assertTrue(r.delayP50Ms() < 1060, "publish -> output at the median: " + r.row());
         assertTrue(r.onTimeWorst() >= 0.985, r.row());
