@@ -339,6 +339,47 @@ class LivePickerTest {
     }
 
     @Test
+    void aWholeRequestLostTwoHundredMillisecondsAwayIsAskedAgainOfTwoHoldersThoughItsHolderLooksSaturated() {
+        // A REQUEST for 64 chunks falls into a burst: none of them comes, and its holder's unanswered share reads as a full
+        // uplink. Its path failed, not its uplink: each chunk is asked again of two holders, as any chunk lost 200 ms away.
+        // Asked of one, a viewer with loss in bursts there lost the retry too, and a chunk came 1.9 s after publishing.
+        // A holder that sent half of them and sat on the rest is full indeed: what it sat on is asked of one holder.
+        for (boolean silent : new boolean[] {true, false}) {
+            Peer first = new Peer("first", false).has(0, 63);
+            Peer seeder = new Peer("seeder", true);
+            Peer viewer = new Peer("viewer", false);
+            LivePicker<Peer> p = picker(Duration.ZERO);
+            for (Peer h : List.of(first, seeder, viewer)) {
+                p.onHandshakeRtt(h, 200 * MS);
+            }
+            Set<Long> have = new HashSet<>();
+            Recorded asked = pick(p, List.of(first, seeder, viewer), 0, have, 0);
+            assertEquals(List.of("first:0-63"), asked.requests);
+            long deadline = p.wakeAt();
+            if (!silent) {
+                arrive(p, first, have, 250 * MS, 32, 63);
+            }
+            seeder.has(0, 63);
+            viewer.has(0, 63);
+            p.onAnnounced(seeder);
+            p.onAnnounced(viewer);
+            Recorded retry = pick(p, List.of(first, seeder, viewer), 0, have, deadline + 1);
+            int lost = silent ? 64 : 32;
+            assertEquals(lost, p.reRequests(), "every chunk that did not come is asked again");
+            for (long i = 0; i < lost; i++) {
+                long chunk = i;
+                long holders = retry.requests.stream().filter(r -> {
+                    String[] range = r.substring(r.indexOf(':') + 1).split("-");
+                    return chunk >= Long.parseLong(range[0]) && chunk <= Long.parseLong(range[1]);
+                }).count();
+                assertEquals(silent ? 2 : 1, holders, "silent " + silent + ": chunk " + i + " asked of: " + retry.requests);
+            }
+            assertTrue(retry.requests.stream().noneMatch(r -> r.startsWith("first:")), "not of the holder that lost them: "
+                    + retry.requests);
+        }
+    }
+
+    @Test
     void aViewerWithOtherViewersToTakeFromAsksNothingAhead() {
         // Asked ahead, a chunk leaves the seeder for every viewer before one of them could pass it on: with a source whose
         // uplink carries two copies of the stream, the viewers fell behind.

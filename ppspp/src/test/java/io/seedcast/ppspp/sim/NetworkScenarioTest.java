@@ -106,6 +106,20 @@ class NetworkScenarioTest {
     }
 
     @Test
+    void tenViewersTwoHundredMillisecondsAwayKeepUpWhenLossComesInBursts() {
+        // A viewer's REQUEST to another viewer fell into a burst, and the chunks' retries, asked of one holder each as that
+        // holder looked saturated, fell into the next bursts: one chunk came 1.9 s after publishing (99.43 % in order; p99
+        // publish -> output 1.31 s). Asked again of two holders where nothing came from the one that lost them: 100 %,
+        // p99 1.22 s (LivePicker.silentlyLost).
+        LinkProfile p = LinkProfile.rtt(Duration.ofMillis(200), JITTER, 0).withBursts(0.02, 4);
+        Scenario.Result r = new Scenario(6_000_000, 10, true, p, Duration.ofSeconds(20), 0, 1).run();
+        System.out.println(r.row());
+        assertTrue(r.onTimeWorst() >= 0.999, r.row());
+        assertTrue(r.stallMsWorst() < 1000, r.row());
+        assertEquals(0, r.lostForGood(), r.row());
+    }
+
+    @Test
     void tenViewersTwoHundredMillisecondsApartAreAsCloseToLiveAsOneAlone() {
         // Viewers 200 ms from each other took 0-5 % of the stream from each other, yet each chunk waited for the seeder's
         // HAVE and a REQUEST before it left: 566 ms from publishing to output at the median (one viewer alone: 352 ms), and
@@ -183,7 +197,9 @@ class NetworkScenarioTest {
         assertTrue(r.delayP50Ms() < 1060, "publish -> output at the median: " + r.row());
         assertTrue(r.onTimeWorst() >= 0.985, r.row());
         assertEquals(0, r.lostForGood(), r.row());
-        assertTrue(r.bytesPerDelivered() < 1.35, "the source sends each chunk about once: " + r.row());
+        // 1.339 -> 1.351 since a chunk lost on a path that went silent is asked again of two holders, however saturated the
+        // one that lost it looked (LivePicker.silentlyLost).
+        assertTrue(r.bytesPerDelivered() < 1.36, "the source sends each chunk about once: " + r.row());
     }
 
     @ParameterizedTest
