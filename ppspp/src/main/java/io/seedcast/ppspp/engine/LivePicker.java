@@ -946,9 +946,9 @@ final class LivePicker<H extends LivePicker.Holder> {
     /**
      * Chunks whose request was given up while nothing at all came from its holder after the request could have reached
      * it: the REQUEST, or all the holder sent us, was lost on the way. A holder that looks saturated then is a path that
-     * failed, not a full uplink (which keeps sending, what nobody else has first): one lost REQUEST leaves every chunk it
-     * asked for unanswered at once, and a holder whose REQUEST for 50 chunks fell into a burst looks saturated (78 %
-     * unanswered). Asked again, such a chunk is hedged as any other 200 ms away. Ten viewers at 200 ms and 6 Mbit/s with
+     * failed, not a full uplink: a full uplink sits on some chunks but keeps sending others (what nobody else has first),
+     * while one lost REQUEST leaves every chunk it asked for unanswered at once, and a holder whose REQUEST for 50 chunks
+     * fell into a burst looks saturated (78 % unanswered). Asked again, such a chunk is hedged as any other 200 ms away. Ten viewers at 200 ms and 6 Mbit/s with
      * loss in bursts (seed 1): a viewer's REQUEST to another viewer fell into a burst (that holder then looked 83 %
      * unanswered), the retry went to one holder and its DATA into the next burst, and so did the third try's: the chunk
      * came 1.9 s after it was published, the 70 behind it too late for a 1 s buffer (99.83 % in order; 100 % now). Not
@@ -975,9 +975,9 @@ final class LivePicker<H extends LivePicker.Holder> {
      * player's second of buffer: at 200 ms and 5 % loss one attempt in ten fails (its REQUEST or its DATA lost), three in
      * a row use the whole buffer, and every chunk behind waits. Asked of two, an attempt fails when both do. A lone
      * viewer has one holder and pays nothing; with several, the second copy costs about one chunk per chunk lost. Not
-     * while either holder asked is saturated: there losses are a full uplink's, and more copies would fill it more (a
-     * capped source 200 ms away fell from 98 to 63 % in order when they were hedged). Shorter paths are not hedged: a
-     * retry there is cheap.
+     * while the holder that lost it (unless it went silent, {@link #silentlyLost}), or either asked, is saturated: there
+     * losses are a full uplink's, and more copies would fill it more (a capped source 200 ms away fell from 98 to 63 % in
+     * order when they were hedged). Shorter paths are not hedged: a retry there is cheap.
      */
     static final long HEDGE_PATH_NANOS = 200_000_000L;
 
