@@ -450,8 +450,13 @@ final class LivePicker<H extends LivePicker.Holder> {
      * smoothed one carries the queue), with the jitter the path showed, at most half the round trip again, and 20 ms.
      */
     private static long pathNanos(HolderState st) {
-        long path = st.minRtt == Long.MAX_VALUE ? st.rtt.srtt() : st.minRtt;
+        long path = roundTrip(st);
         return path + Math.min(4 * st.rtt.rttvar(), path / 2) + PATH_MARGIN_NANOS;
+    }
+
+    /** The holder's shortest round trip seen, or the smoothed one before any request measured it. */
+    private static long roundTrip(HolderState st) {
+        return st.minRtt == Long.MAX_VALUE ? st.rtt.srtt() : st.minRtt;
     }
 
     /**
@@ -962,8 +967,7 @@ final class LivePicker<H extends LivePicker.Holder> {
         if (st == null) {
             return;
         }
-        long path = st.minRtt == Long.MAX_VALUE ? st.rtt.srtt() : st.minRtt;
-        if (st.lastArrivalAt < r.requestedNanos() + path) {
+        if (st.lastArrivalAt < r.requestedNanos() + roundTrip(st)) {
             silentlyLost.add(chunk);
         } else {
             silentlyLost.remove(chunk);
