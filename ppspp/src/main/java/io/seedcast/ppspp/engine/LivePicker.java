@@ -394,6 +394,12 @@ final class LivePicker<H extends LivePicker.Holder> {
         dirty = true;
     }
 
+    /** The shortest request-to-data time {@code holder} has shown, -1 before any. */
+    long minRoundTrip(H holder) {
+        HolderState st = stateOf.get(holder);
+        return st == null || st.minRtt == Long.MAX_VALUE ? -1 : st.minRtt;
+    }
+
     /** Chunks asked again: shown lost by later chunks, or timed out. */
     long reRequests() {
         return reRequests;

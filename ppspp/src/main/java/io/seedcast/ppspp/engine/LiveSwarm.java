@@ -17,6 +17,7 @@ import io.seedcast.ppspp.wire.SignedIntegrity;
 import io.seedcast.ppspp.wire.WireContext;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -64,6 +65,9 @@ public final class LiveSwarm {
     /** UMT viewer: chunks that arrived before the hashes to verify them, and hashes that came loose. */
     final HeldBackChunks<Channel> heldBack;
 
+    /** Whether the first chunk went to the sink; since when it has been held back until then, -1 before it came. */
+    private boolean outputStarted;
+    private long startHeldSince = -1;
     /** Since when the output waits on a missing chunk while later ones are held; -1 if it does not. */
     private long blockedSince = -1;
     private long blockedOn = -1;
@@ -467,9 +471,19 @@ public final class LiveSwarm {
         output(now);
     }
 
-    private void output(long now) {
+    /** Viewer: outputs what runs in order from the playout point; the first chunk only once its start hold-back is over. */
+    void output(long now) {
         if (nextOutput < 0) {
             return;
+        }
+        if (!outputStarted && chunks.containsKey(nextOutput)) {
+            if (startHeldSince < 0) {
+                startHeldSince = now;
+            }
+            if (startHoldBack(now) > 0) {
+                return;
+            }
+            outputStarted = true;
         }
         byte[] data;
         while ((data = chunks.get(nextOutput)) != null) {
@@ -485,6 +499,44 @@ public final class LiveSwarm {
             blockedSince = now;
             blockedOn = nextOutput;
         }
+    }
+
+    /** Whether the first chunk is held back ({@link StartHoldBack}); the timer calls {@link #output} until it goes. */
+    boolean startHeld() {
+        return !outputStarted && startHeldSince >= 0;
+    }
+
+    /**
+     * How much longer the first output waits: see {@link StartHoldBack}, with the nearest seeder's round trip (the
+     * handshake's, or a request's where the handshake went twice and gave none).
+     */
+    private long startHoldBack(long now) {
+        long roundTrip = -1;
+        for (Channel c : channels) {
+            if (!c.seeder()) {
+                continue;
+            }
+            for (long rtt : new long[] {c.sending.minRttNanos(), picker.minRoundTrip(c)}) {
+                if (rtt > 0 && (roundTrip < 0 || rtt < roundTrip)) {
+                    roundTrip = rtt;
+                }
+            }
+        }
+        long signed = signedAt(nextOutput);
+        if (roundTrip < 0 || signed == Long.MIN_VALUE) {
+            return 0;
+        }
+        Instant at = params.profile().instant(signed);
+        return StartHoldBack.remaining(Duration.between(at, core.clock.instant()).toNanos(), now - startHeldSince, roundTrip);
+    }
+
+    /** The timestamp of the signature over {@code chunk} (its munro's, or its own under Sign All), Long.MIN_VALUE if none held. */
+    private long signedAt(long chunk) {
+        SignedIntegrity s = signatures.get(chunk);
+        if (s != null) {
+            return s.timestamp();
+        }
+        return munroFor(chunk).map(SignedMunro::timestamp).orElse(Long.MIN_VALUE);
     }
 
     /**

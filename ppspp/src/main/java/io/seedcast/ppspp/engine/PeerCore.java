@@ -757,6 +757,9 @@ public final class PeerCore {
         for (LiveSwarm s : new ArrayList<>(swarms.values())) {
             s.forgetBehindWindow();
             if (s.role.fetches()) {
+                if (s.startHeld()) {
+                    s.output(now);
+                }
                 s.giveUpIfStuck(now);
                 pick(s, now);
                 s.stats.reRequests.set(s.picker.reRequests());

@@ -242,6 +242,11 @@ final class SendState {
         return rtt.hasSample() ? rtt.srtt() / 1000 : 100_000;
     }
 
+    /** The shortest round trip seen (the handshake's or an ACK's), -1 before any. */
+    long minRttNanos() {
+        return minRttNanos == Long.MAX_VALUE ? -1 : minRttNanos;
+    }
+
     long rtoNanos() {
         return rtoNanos;
     }
