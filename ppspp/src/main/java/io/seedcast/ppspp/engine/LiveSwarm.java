@@ -507,8 +507,9 @@ public final class LiveSwarm {
     }
 
     /**
-     * How much longer the first output waits: see {@link StartHoldBack}, with the nearest seeder's round trip (the
-     * handshake's, or a request's where the handshake went twice and gave none).
+     * How much longer the first output waits: see {@link StartHoldBack}, with the nearest seeder's round trip (the shortest
+     * of the handshake's and the requests': a handshake that went twice gives none, Karn). The timestamp passed the
+     * verifier's age and skew checks; one no clock can read holds nothing.
      */
     private long startHoldBack(long now) {
         long roundTrip = -1;
@@ -526,8 +527,12 @@ public final class LiveSwarm {
         if (roundTrip < 0 || signed == Long.MIN_VALUE) {
             return 0;
         }
-        Instant at = params.profile().instant(signed);
-        return StartHoldBack.remaining(Duration.between(at, core.clock.instant()).toNanos(), now - startHeldSince, roundTrip);
+        try {
+            Instant at = params.profile().instant(signed);
+            return StartHoldBack.remaining(Duration.between(at, core.clock.instant()).toNanos(), now - startHeldSince, roundTrip);
+        } catch (java.time.DateTimeException | ArithmeticException e) {
+            return 0;
+        }
     }
 
     /** The timestamp of the signature over {@code chunk} (its munro's, or its own under Sign All), Long.MIN_VALUE if none held. */

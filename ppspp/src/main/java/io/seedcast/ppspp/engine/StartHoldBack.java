@@ -8,8 +8,8 @@ package io.seedcast.ppspp.engine;
  * whose first chunk came straight from the source while the swarm was small anchored it half a second after publishing
  * 200 ms away, and once the swarm grew its chunks came through other viewers, a second after publishing at the median
  * and 1.45 s at the 99th percentile: every chunk a loss delayed further was late for that viewer alone. Behind a capped
- * source 200 ms away, the viewers that missed chunks were exactly those anchored under 0.55 s; none anchored over
- * 0.69 s did.
+ * source 200 ms away, the viewers that missed chunks after the first seconds were those anchored under 0.56 s; none
+ * anchored over 0.69 s did.
  *
  * <p>Never more than {@link #MAX_NANOS}, and never longer than that hold after the chunk arrived, so that a viewer's clock
  * running behind the source's delays the start by at most the hold; a clock running ahead shortens the hold.
