@@ -202,7 +202,8 @@ final class LivePicker<H extends LivePicker.Holder> {
      * Where a viewer starts: the first chunk of the munro holding the newest announced chunk (UMT: its signature verifies
      * the whole munro), or a signature's worth of chunks back (Sign All); no earlier than any holder still has. With a
      * tune-in lookback, that far behind the edge in stream time, from the rate the edge is seen to move at over the first
-     * {@link #OBSERVE_NANOS}. -1 while nobody announced anything, or while the rate is being measured.
+     * {@link #OBSERVE_NANOS}. -1 while nobody announced anything, while a seeder we joined through has not announced yet
+     * (at most {@link #SEEDER_EDGE_WAIT_NANOS} after the first announcement), or while the rate is being measured.
      */
     long tuneIn(Iterable<H> holders, long liveEdge, long now) {
         long edge = liveEdge;
@@ -213,6 +214,14 @@ final class LivePicker<H extends LivePicker.Holder> {
         }
         if (edge < 0) {
             return -1;
+        }
+        if (seederSilent(holders)) {
+            if (firstAnnouncedAt == Long.MIN_VALUE) {
+                firstAnnouncedAt = now;
+            }
+            if (now - firstAnnouncedAt < SEEDER_EDGE_WAIT_NANOS) {
+                return -1;
+            }
         }
         long anchor = edge;
         if (lookbackNanos > 0) {
@@ -232,6 +241,28 @@ final class LivePicker<H extends LivePicker.Holder> {
                 : Math.max(0, anchor - params.chunksPerSignature() + 1);
         return lowest == Long.MAX_VALUE ? start : Math.max(start, lowest);
     }
+
+    private static <H extends Holder> boolean seederSilent(Iterable<H> holders) {
+        for (H h : holders) {
+            if (h.seeder() && h.latest() < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * How long a viewer waits, after the first announcement it gets, for the seeders it joined through to announce before
+     * it tunes in without them (a seeder gone, or its handshake lost). The live edge is the seeders': a viewer announces
+     * what it holds, which can lag the edge by a second while it catches up itself, and the first HAVE to come is often
+     * a viewer's (all handshakes go at once and take about the same time). Tuned in at a lagging viewer's newest munro,
+     * a viewer joining a small swarm behind a capped source 200 ms away started 0.6 s of stream behind the edge, and
+     * fetched that backlog through the one or two viewers that held it, themselves catching up, while the source's
+     * uplink had no room: the chunks of the join came more than 2 s after publishing, later than a player's 1 s buffer
+     * allowed. The seeders' newest munro is fetched like any live chunk.
+     */
+    static final long SEEDER_EDGE_WAIT_NANOS = 500_000_000L;
+    private long firstAnnouncedAt = Long.MIN_VALUE;
 
     /** How long the edge is watched to learn the stream's chunk rate before a lookback tune-in. */
     static final long OBSERVE_NANOS = 300_000_000L;
@@ -497,9 +528,20 @@ final class LivePicker<H extends LivePicker.Holder> {
         return d < 0 ? timeoutNanos : Math.min(timeoutNanos, Math.max(MIN_DEADLINE_NANOS, d));
     }
 
-    /** How long a chunk that is first in its holder's queue takes: asked again, or the one the output waits for. */
+    /**
+     * How long a chunk that is first in its holder's queue takes: asked again, or the one the output waits for. Of a
+     * viewer that opened its channel to us and was never asked before, a path time from its handshake's round trip (with
+     * half of it for jitter, as {@link #pathNanos}), no longer than for a holder not measured at all: such a retry went
+     * to a viewer that joined after us, was lost again, and waited twice the farthest path before it was asked a third
+     * time; at 200 ms a chunk whose hash was lost stalled its viewer 1.1 s (ten viewers, 2 Mbit/s, 3 % loss, seed 2).
+     * Only here: as the estimate for every request it cost a capped source's viewers ({@link #onTheirHandshakeRtt}).
+     */
     private long retryDelay(H holder) {
         HolderState st = stateOf.get(holder);
+        if (st != null && !st.rtt.hasSample() && st.theirHandshakeRtt > 0) {
+            return Math.min(unmeasuredDeadline(),
+                    Math.max(RETRY_MIN_DEADLINE_NANOS, st.theirHandshakeRtt * 3 / 2 + PATH_MARGIN_NANOS));
+        }
         if (st == null || !st.rtt.hasSample()) {
             return unmeasuredDeadline();
         }

@@ -668,6 +668,51 @@ class LivePickerTest {
     }
 
     @Test
+    void aChunkTheOutputWaitsOnAskedAgainOfAViewerThatConnectedToUsIsAskedAgainAfterItsRoundTripNotTwiceTheFarthest() {
+        LivePicker<Peer> p = picker(Duration.ZERO);
+        Peer seeder = new Peer("seeder", true).has(0, 9);
+        Peer viewer = new Peer("viewer", false);
+        p.onHandshakeRtt(seeder, 100 * MS);
+        // The viewer joined after us and opened its channel to us: its round trip is known from its handshake only.
+        p.onTheirHandshakeRtt(viewer, 100 * MS);
+        List<Peer> holders = List.of(seeder, viewer);
+        assertEquals(List.of("seeder:0-9"), pick(p, holders, 0, Set.of(), 0).requests);
+        viewer.has(0, 9);
+        seeder.ready = false;
+        p.onHolderChanged();
+        // Chunk 0, which the output waits on, does not come, and the seeder chokes us: after the seeder's path time (170 ms)
+        // it is asked of the viewer.
+        assertEquals(List.of("viewer:0-0"), pick(p, holders, 0, Set.of(), 180 * MS).requests);
+        p.onAnnounced(viewer);
+        assertTrue(pick(p, holders, 0, Set.of(), 300 * MS).requested.isEmpty(), "not before the viewer could answer");
+        p.onAnnounced(viewer);
+        // Lost again: asked again the viewer's path time later (its round trip, half of it for jitter, the margin), not
+        // twice the seeder's (340 ms, at 520 ms).
+        assertTrue(pick(p, holders, 0, Set.of(), 360 * MS).requested.contains(0L));
+    }
+
+    @Test
+    void aViewerTunesInAtTheSeedersEdgeNotAtTheFirstHaveOfAViewerStillCatchingUp() {
+        LivePicker<Peer> p = picker(Duration.ZERO);
+        Peer seeder = new Peer("seeder", true);
+        Peer catchingUp = new Peer("viewer", false).has(224, 240);
+        assertEquals(-1, p.tuneIn(List.of(seeder, catchingUp), -1, 0), "the seeder's HAVE is still on its way");
+        seeder.has(0, 415);
+        assertEquals(PARAMS.munroOf(415).baseOffset(), p.tuneIn(List.of(seeder, catchingUp), -1, 5 * MS),
+                "the newest munro the seeder announced, not the viewer's 0.7 s of stream behind it");
+    }
+
+    @Test
+    void aSeederThatNeverAnnouncesHoldsTheTuneInBackHalfASecondAtMost() {
+        LivePicker<Peer> p = picker(Duration.ZERO);
+        List<Peer> holders = List.of(new Peer("silent seeder", true), new Peer("viewer", false).has(224, 240));
+        assertEquals(-1, p.tuneIn(holders, -1, 0));
+        assertEquals(-1, p.tuneIn(holders, -1, LivePicker.SEEDER_EDGE_WAIT_NANOS - 1));
+        assertEquals(PARAMS.munroOf(240).baseOffset(), p.tuneIn(holders, -1, LivePicker.SEEDER_EDGE_WAIT_NANOS),
+                "then from what the viewers announced");
+    }
+
+    @Test
     void whatASaturatedSeederSitsOnIsTakenFromAViewerThatHasItWithACancelToTheSeeder() {
         Peer seeder = new Peer("seeder", true).has(0, 29);
         Peer viewer = new Peer("viewer", false);

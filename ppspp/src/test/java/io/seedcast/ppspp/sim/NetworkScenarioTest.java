@@ -198,24 +198,27 @@ class NetworkScenarioTest {
         // sat on a second retry too: 97.48 % in order for the worst viewer; after the first, 98.73 % (LivePicker.satOn).
         Scenario.Result r = capped(200, 90);
         assertTrue(r.delayP50Ms() < 1060, "publish -> output at the median: " + r.row());
-        assertTrue(r.onTimeWorst() >= 0.985, r.row());
-        assertEquals(0, r.lostForGood(), r.row());
         // 1.339 -> 1.351 since a chunk lost on a path that went silent is asked again of two holders, however saturated the
         // one that lost it looked (LivePicker.silentlyLost). With the first chunk held four round trips (StartHoldBack):
-        // 98.76 -> 98.59 % in order, 1.339 bytes per byte: the viewer short of the rest is one whose chunks published while
-        // the ten joined came late.
+        // 98.76 -> 98.59 % in order, 1.339 bytes per byte: the viewer short of the rest joined at 1.5 s, tuned in at the
+        // first HAVE to come, a viewer's 0.6 s of stream behind the source's edge, and fetched that backlog through viewers
+        // catching up themselves: a chunk published at 1.50 s came at 3.70 s. Tuned in at the seeders' edge: 100 %.
+        assertTrue(r.onTimeWorst() >= 0.999, r.row());
+        assertEquals(0, r.lostForGood(), r.row());
         assertTrue(r.bytesPerDelivered() < 1.36, "the source sends each chunk about once: " + r.row());
     }
 
     @ParameterizedTest
-    @ValueSource(longs = {2, 5})
+    @ValueSource(longs = {1, 2, 4, 5})
     void behindACappedSourceTwoHundredMillisecondsAwayTheViewersThatJoinedFirstKeepUpOnceTheSwarmGrows(long seed) {
         // The first viewers got their first chunks straight from the source while the swarm was small, half a second after
         // publishing, and a player anchors its buffer on its first chunk; once the ten had joined, the source's uplink sent
         // each chunk about once and their chunks came through other viewers, a second after publishing at the median and
-        // 1.45 s at the 99th percentile: 98.45 % and 97.08 % in order for the worst viewer. A viewer's first chunk now goes
-        // out once it is four round trips to its seeder old (StartHoldBack). (Seed 4: 97.57 -> 98.85 %, its late chunks
-        // published while the ten joined.)
+        // 1.45 s at the 99th percentile: 98.45 % and 97.08 % in order for the worst viewer (seeds 2 and 5). A viewer's first
+        // chunk now goes out once it is four round trips to its seeder old (StartHoldBack). Seeds 1 and 4 then missed
+        // chunks published while the ten joined (98.70 / 98.85 %): a viewer that tuned in at the first HAVE to come, a
+        // viewer's still catching up, fetched a backlog through the viewers that held it. It now tunes in at the seeders'
+        // edge (LivePicker.SEEDER_EDGE_WAIT_NANOS): 100 % in all four.
         Scenario.Result r = capped(200, 90, seed);
         assertTrue(r.onTimeWorst() >= 0.999, r.row());
         assertTrue(r.stallMsWorst() < 1000, r.row());
