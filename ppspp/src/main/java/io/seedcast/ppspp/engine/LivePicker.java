@@ -533,8 +533,9 @@ final class LivePicker<H extends LivePicker.Holder> {
      * viewer that opened its channel to us and was never asked before, a path time from its handshake's round trip (with
      * half of it for jitter, as {@link #pathNanos}), no longer than for a holder not measured at all: such a retry went
      * to a viewer that joined after us, was lost again, and waited twice the farthest path before it was asked a third
-     * time; at 200 ms a chunk whose hash was lost stalled its viewer 1.1 s (ten viewers, 2 Mbit/s, 3 % loss, seed 2).
-     * Only here: as the estimate for every request it cost a capped source's viewers ({@link #onTheirHandshakeRtt}).
+     * time: 200 ms away, a chunk whose hashes were lost stalled its viewer 1109 ms (ten viewers, 2 Mbit/s, 3 % loss, seed
+     * 2; 737 ms now). Only here: as the estimate for every request it cost a capped source's viewers
+     * ({@link #onTheirHandshakeRtt}).
      */
     private long retryDelay(H holder) {
         HolderState st = stateOf.get(holder);
