@@ -699,7 +699,7 @@ class LivePickerTest {
         assertEquals(-1, p.tuneIn(List.of(seeder, catchingUp), -1, 0), "the seeder's HAVE is still on its way");
         seeder.has(0, 415);
         assertEquals(PARAMS.munroOf(415).baseOffset(), p.tuneIn(List.of(seeder, catchingUp), -1, 5 * MS),
-                "the newest munro the seeder announced, not the viewer's 0.7 s of stream behind it");
+                "the newest munro the seeder announced, not the viewer's, 175 chunks behind it");
     }
 
     @Test
