@@ -27,6 +27,8 @@ final class LearnedUplink {
     static final long QUIET_NANOS = 1_000_000_000L;
     /** Over this many times the delivered rate, the limit holds nothing back and is dropped. */
     static final int DROP_FACTOR = 4;
+    /** At least one busy channel in this many at its delay target, for the uplink to count as queueing. */
+    static final int QUEUEING_SHARE = 10;
     private static final long SLOT_NANOS = 500_000_000L;
     private static final int SLOTS = 4;
 
@@ -39,6 +41,22 @@ final class LearnedUplink {
     private long lastLowered = Long.MIN_VALUE / 2;
     private long lastSignal = Long.MIN_VALUE / 2;
     private long lastGrowth;
+
+    /**
+     * Whether the uplink queues, from its busy channels ({@code busy}: with chunks in flight), how many of them have LEDBAT
+     * at its delay target ({@code atTarget}) and how many at half of it or more ({@code halfway}, those at the target
+     * too). While a limit is in force: two at the target, and at least one in {@link #QUEUEING_SHARE}; one viewer whose
+     * own downlink queues must not lower the limit again and again. Without one, one at the target is enough if another
+     * is halfway there: the viewers that join while the queue builds take it for their base delay (LEDBAT's latecomer
+     * problem) and see only what it grows after, so the first channel to reach the target is often the only one for a
+     * second. Behind an uplink twice the stream, ten viewers at 200 ms: the first channel reached its target 1.9 s into
+     * the run (another was at 58 ms), the second only at 2.65 s, and the chunks published in between came late. Not one
+     * alone: one viewer on a slow downlink would set a limit that then binds, and the others stalled 2.6 s.
+     */
+    boolean queueing(int busy, int atTarget, int halfway) {
+        boolean shared = limit == 0 ? atTarget >= 1 && halfway >= 2 : atTarget >= 2;
+        return shared && atTarget * QUEUEING_SHARE >= busy;
+    }
 
     /** Peers acknowledged {@code bytes} of chunk payload. */
     void onDelivered(long bytes, long now) {

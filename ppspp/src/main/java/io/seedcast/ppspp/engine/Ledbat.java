@@ -66,6 +66,11 @@ final class Ledbat {
         }
     }
 
+    /** Whether the queue we build is at half the target or more. */
+    boolean halfwayToTarget() {
+        return queuingDelay() >= targetMicros / 2;
+    }
+
     /** Queuing delay now, in microseconds, or -1 before any sample. */
     long queuingDelay() {
         if (currentDelays.isEmpty()) {

@@ -837,26 +837,31 @@ public final class PeerCore {
 
     /**
      * Whether a source's uplink queues, declared limit or not: LEDBAT sits at its target delay on two or more of the
-     * channels that carry data, and on at least one in ten. A broadcaster at home often does not know the uplink: one
-     * nobody declared queued a quarter second, every chunk went to every viewer through it, and ten viewers got 2 % of
-     * their chunks in time. Not from one channel alone: that is one viewer's own slow downlink, and taking the uplink as
-     * full for it would keep chunks already sent from the other viewers. Not for a relay (a seeder replica), whose
+     * channels that carry data, and on at least one in ten ({@link LearnedUplink#queueing}). A broadcaster at home often
+     * does not know the uplink: one nobody declared queued a quarter second, every chunk went to every viewer through it,
+     * and ten viewers got 2 % of their chunks in time. Not from one channel alone once a limit is learned: that is one
+     * viewer's own slow downlink, and taking the uplink as full for it would keep chunks already sent from the other
+     * viewers; without a limit in force, one at its target and another halfway there set one. Not for a relay (a seeder replica), whose
      * operator declares its share of the uplink. The viewers that joined later see the standing queue as their base delay
      * (LEDBAT's latecomer problem), so not all channels need to: at 100 ms with a third of them 77 % in order, with one
      * in ten 98 % in the same 20 s run.
      */
-    private static boolean uplinkQueueing(LiveSwarm s) {
+    private boolean uplinkQueueing(LiveSwarm s) {
         int busy = 0;
         int queueing = 0;
+        int halfway = 0;
         for (Channel c : s.channels) {
             if (c.established() && c.sending.inflightBytes() > 0) {
                 busy++;
                 if (c.sending.ledbat.congested()) {
                     queueing++;
                 }
+                if (c.sending.ledbat.halfwayToTarget()) {
+                    halfway++;
+                }
             }
         }
-        return queueing >= 2 && queueing * UPLINK_QUEUEING_SHARE >= busy;
+        return learnedUplink.queueing(busy, queueing, halfway);
     }
 
     /**
@@ -866,9 +871,6 @@ public final class PeerCore {
      * nobody has it, and gave the chunk up after 2 s (one chunk for good in one of six runs, capped source at 100 ms).
      */
     static final int HAVE_RUNS_ON_CONNECT = 8;
-
-    /** One busy channel in this many at its delay target says the uplink queues. */
-    static final int UPLINK_QUEUEING_SHARE = 10;
 
     private boolean uplinkFull(long now) {
         return now - uplinkFullAt < 100_000_000L;

@@ -82,4 +82,23 @@ class LearnedUplinkTest {
         now = deliver(u, 50_000, now, 3_000);
         assertEquals(0, u.limit(now));
     }
+
+    @Test
+    void withoutALimitOneChannelAtItsTargetAndAnotherHalfwayThereSayTheUplinkQueuesWhileOneIsInForceItTakesTwo() {
+        // Ten viewers joined while the queue built; those that came later took it for their base delay, so only the
+        // first one's LEDBAT is at its target, and another's halfway there.
+        assertTrue(u.queueing(10, 1, 2), "before any limit, one channel of ten at its target and one halfway");
+        assertTrue(!u.queueing(10, 1, 1), "one channel alone at its target is one viewer's own slow downlink");
+        assertTrue(!u.queueing(11, 1, 2), "one of eleven is under one in ten");
+        assertTrue(!u.queueing(10, 0, 5));
+        queuedAfter(500_000, 3_000, 100_000);
+        // A limit is in force: now it takes two at the target.
+        assertTrue(!u.queueing(10, 1, 5), "while a limit is in force, one channel at its target does not lower it");
+        assertTrue(u.queueing(10, 2, 2));
+        assertTrue(!u.queueing(30, 2, 2), "two of thirty is under one in ten");
+        // The viewers left and the limit was dropped: the next audience's channels set it again as the first did.
+        now = deliver(u, 50_000, now, 3_000);
+        assertEquals(0, u.limit(now));
+        assertTrue(u.queueing(10, 1, 2));
+    }
 }
