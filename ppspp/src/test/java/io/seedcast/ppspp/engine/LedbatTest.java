@@ -24,6 +24,24 @@ class LedbatTest {
     }
 
     @Test
+    void aQueueHalfwayToTheTargetIsHalfwayButNotAtIt() {
+        Ledbat l = new Ledbat(MSS, 100_000);
+        assertTrue(!l.halfwayToTarget() && !l.congested(), "no sample, no queue");
+        long now = 0;
+        for (int i = 0; i < 10; i++) {
+            l.onAck(5_000, MSS, l.window(), now += 1000);
+        }
+        for (int i = 0; i < 10; i++) {
+            l.onAck(5_000 + 60_000, MSS, l.window(), now += 1000);
+        }
+        assertTrue(l.halfwayToTarget() && !l.congested(), "60 ms of queue, 100 ms target: " + l.queuingDelay());
+        for (int i = 0; i < 10; i++) {
+            l.onAck(5_000 + 40_000, MSS, l.window(), now += 1000);
+        }
+        assertTrue(!l.halfwayToTarget(), "40 ms of queue: " + l.queuingDelay());
+    }
+
+    @Test
     void shrinksWhenTheQueueExceedsTheTarget() {
         Ledbat l = new Ledbat(MSS, 100_000);
         long now = 0;
