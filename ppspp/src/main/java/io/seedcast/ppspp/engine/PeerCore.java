@@ -836,15 +836,15 @@ public final class PeerCore {
     }
 
     /**
-     * Whether a source's uplink queues, declared limit or not: LEDBAT sits at its target delay on two or more of the
-     * channels that carry data, and on at least one in ten ({@link LearnedUplink#queueing}). A broadcaster at home often
-     * does not know the uplink: one nobody declared queued a quarter second, every chunk went to every viewer through it,
-     * and ten viewers got 2 % of their chunks in time. Not from one channel alone once a limit is learned: that is one
-     * viewer's own slow downlink, and taking the uplink as full for it would keep chunks already sent from the other
-     * viewers; without a limit in force, one at its target and another halfway there set one. Not for a relay (a seeder replica), whose
-     * operator declares its share of the uplink. The viewers that joined later see the standing queue as their base delay
-     * (LEDBAT's latecomer problem), so not all channels need to: at 100 ms with a third of them 77 % in order, with one
-     * in ten 98 % in the same 20 s run.
+     * Whether a source's uplink queues, declared limit or not, from its channels' LEDBAT ({@link LearnedUplink#queueing}:
+     * two or more that carry data at the target delay, and at least one in ten; without a learned limit in force, one at
+     * the target and another halfway there). A broadcaster at home often does not know the uplink: one nobody declared
+     * queued a quarter second, every chunk went to every viewer through it, and ten viewers got 2 % of their chunks in
+     * time. Not from one channel alone: that is one viewer's own slow downlink, and taking the uplink as full for it
+     * would keep chunks already sent from the other viewers. Not for a relay (a seeder replica), whose operator declares
+     * its share of the uplink. The viewers that joined later see the standing queue as their base delay (LEDBAT's
+     * latecomer problem), so not all channels need to: at 100 ms with a third of them 77 % in order, with one in ten 98 %
+     * in the same 20 s run.
      */
     private boolean uplinkQueueing(LiveSwarm s) {
         int busy = 0;
