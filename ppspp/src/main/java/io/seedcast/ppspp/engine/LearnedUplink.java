@@ -51,7 +51,7 @@ final class LearnedUplink {
      * problem) and see only what it grows after, so the first channel to reach the target is often the only one for a
      * second. Behind an uplink twice the stream, ten viewers at 200 ms: the first channel reached its target 1.9 s into
      * the run (another was at 58 ms), the second only at 2.65 s, and the chunks published in between came late. Not one
-     * alone: one viewer on a slow downlink would set a limit that then binds, and the others stalled 2.6 s.
+     * alone: one viewer on a slow downlink would set a limit that then binds, and a viewer beside it stalled 2.6 s.
      */
     boolean queueing(int busy, int atTarget, int halfway) {
         boolean shared = limit == 0 ? atTarget >= 1 && halfway >= 2 : atTarget >= 2;
