@@ -46,16 +46,20 @@ final class LearnedUplink {
      * Whether the uplink queues, from its busy channels ({@code busy}: with chunks in flight), how many of them have LEDBAT
      * at its delay target ({@code atTarget}) and how many at half of it or more ({@code halfway}, those at the target
      * too). While a limit is in force: two at the target, and at least one in {@link #QUEUEING_SHARE}; one viewer whose
-     * own downlink queues must not lower the limit again and again. Without one, one at the target is enough if another
-     * is halfway there: the viewers that join while the queue builds take it for their base delay (LEDBAT's latecomer
-     * problem) and see only what it grows after, so the first channel to reach the target is often the only one for a
-     * second. Behind an uplink twice the stream, ten viewers at 200 ms: the first channel reached its target 1.9 s into
-     * the run (another was at 58 ms), the second only at 2.65 s, and the chunks published in between came late. Not one
-     * alone: one viewer on a slow downlink would set a limit that then binds, and a viewer beside it stalled 2.6 s.
+     * own downlink queues must not lower the limit again and again. Without one, two halfway to the target (and one in
+     * {@link #QUEUEING_SHARE}): the viewers that join while the queue builds take it for their base delay (LEDBAT's
+     * latecomer problem) and see only what it grows after, so the first channels see a quarter-second queue as 50-70 ms
+     * for a few hundred milliseconds, while it drops chunks. Behind an uplink twice the stream, ten viewers at 200 ms:
+     * the queue stood at 250 ms 1.7 s into the run, two channels were halfway 1.8 s in, the first reached its target at
+     * 1.9 s. Not one channel alone: one viewer on a slow downlink would set a limit that then binds, and a viewer beside
+     * it stalled 2.6 s. The limit learned that early, from little delivered, is raised as the queue drains
+     * ({@link #limit}).
      */
     boolean queueing(int busy, int atTarget, int halfway) {
-        boolean shared = limit == 0 ? atTarget >= 1 && halfway >= 2 : atTarget >= 2;
-        return shared && atTarget * QUEUEING_SHARE >= busy;
+        if (limit == 0) {
+            return halfway >= 2 && halfway * QUEUEING_SHARE >= busy;
+        }
+        return atTarget >= 2 && atTarget * QUEUEING_SHARE >= busy;
     }
 
     /** Peers acknowledged {@code bytes} of chunk payload. */
@@ -85,11 +89,17 @@ final class LearnedUplink {
         return false;
     }
 
-    /** Bytes of chunk payload per second the engine may send now, 0 for no limit learned. */
+    /**
+     * Bytes of chunk payload per second the engine may send now, 0 for no limit learned. Never under nine tenths of the most
+     * the peers acknowledged in a second over the last two: a limit learned while the viewers were still joining (little
+     * delivered yet, so the stream's own rate) rises as the queue drains, since it drains at what the uplink carries. At
+     * 200 ms with ten viewers a limit of 327 KB/s rose to 383 KB/s of a 500 KB/s uplink, half a second later.
+     */
     long limit(long now) {
         if (limit == 0) {
             return 0;
         }
+        limit = Math.max(limit, maxDelivered(now) * SHARE);
         if (now - lastSignal >= QUIET_NANOS && now > lastGrowth) {
             limit += limit * GROWTH_PER_SECOND * (now - lastGrowth) / 1e9;
             lastGrowth = now;

@@ -84,21 +84,36 @@ class LearnedUplinkTest {
     }
 
     @Test
-    void withoutALimitOneChannelAtItsTargetAndAnotherHalfwayThereSayTheUplinkQueuesWhileOneIsInForceItTakesTwo() {
-        // Ten viewers joined while the queue built; those that came later took it for their base delay, so only the
-        // first one's LEDBAT is at its target, and another's halfway there.
-        assertTrue(u.queueing(10, 1, 2), "before any limit, one channel of ten at its target and one halfway");
+    void aLimitLearnedWhileTheViewersJoinRisesToWhatTheUplinkCarriesAsTheQueueDrains() {
+        // The signal came while the viewers were still joining: 150 KB/s acknowledged so far, so the limit is the floor.
+        assertEquals(312_000, queuedAfter(150_000, 1_000, 312_000));
+        // The queue drains at what the uplink carries (here 450 KB/s) while the source holds back.
+        now = deliver(u, 450_000, now, 1_000);
+        long risen = u.limit(now);
+        assertTrue(risen > 395_000 && risen < 430_000, "limit " + risen + ": about nine tenths of what the drain showed");
+        // Sending under it, nothing queues: it stays there (growing by 1 % a second), not back at the floor.
+        now = deliver(u, risen, now, 3_000);
+        long later = u.limit(now);
+        assertTrue(later >= risen && later < risen * 105 / 100, "limit " + risen + " -> " + later);
+    }
+
+    @Test
+    void withoutALimitTwoChannelsHalfwayToTheirTargetSayTheUplinkQueuesWhileOneIsInForceItTakesTwoAtTheTarget() {
+        // Ten viewers joined while the queue built; those that came later took it for their base delay, so the first
+        // ones see a quarter-second queue as 50-70 ms.
+        assertTrue(u.queueing(10, 0, 2), "before any limit, two channels of ten halfway to their target");
         assertTrue(!u.queueing(10, 1, 1), "one channel alone at its target is one viewer's own slow downlink");
-        assertTrue(!u.queueing(11, 1, 2), "one of eleven is under one in ten");
-        assertTrue(!u.queueing(10, 0, 5));
+        assertTrue(!u.queueing(21, 0, 2), "two of twenty-one is under one in ten");
+        assertTrue(!u.queueing(10, 0, 1));
         queuedAfter(500_000, 3_000, 100_000);
         // A limit is in force: now it takes two at the target.
         assertTrue(!u.queueing(10, 1, 5), "while a limit is in force, one channel at its target does not lower it");
+        assertTrue(!u.queueing(10, 0, 10), "nor channels only halfway there");
         assertTrue(u.queueing(10, 2, 2));
         assertTrue(!u.queueing(30, 2, 2), "two of thirty is under one in ten");
         // The viewers left and the limit was dropped: the next audience's channels set it again as the first did.
         now = deliver(u, 50_000, now, 3_000);
         assertEquals(0, u.limit(now));
-        assertTrue(u.queueing(10, 1, 2));
+        assertTrue(u.queueing(10, 0, 2));
     }
 }
