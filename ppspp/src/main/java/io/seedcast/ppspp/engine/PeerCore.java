@@ -837,8 +837,8 @@ public final class PeerCore {
 
     /**
      * Whether a source's uplink queues, declared limit or not, from its channels' LEDBAT ({@link LearnedUplink#queueing}:
-     * two or more that carry data at the target delay, and at least one in ten; without a learned limit in force, one at
-     * the target and another halfway there). A broadcaster at home often does not know the uplink: one nobody declared
+     * two or more that carry data at the target delay, and at least one in ten; without a learned limit in force, two
+     * halfway there). A broadcaster at home often does not know the uplink: one nobody declared
      * queued a quarter second, every chunk went to every viewer through it, and ten viewers got 2 % of their chunks in
      * time. Not from one channel alone: that is one viewer's own slow downlink, and taking the uplink as full for it
      * would keep chunks already sent from the other viewers. Not for a relay (a seeder replica), whose operator declares
