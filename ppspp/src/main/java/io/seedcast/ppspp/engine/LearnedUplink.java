@@ -50,10 +50,10 @@ final class LearnedUplink {
      * {@link #QUEUEING_SHARE}): the viewers that join while the queue builds take it for their base delay (LEDBAT's
      * latecomer problem) and see only what it grows after, so the first channels see a quarter-second queue as 50-70 ms
      * for a few hundred milliseconds, while it drops chunks. Behind an uplink twice the stream, ten viewers at 200 ms:
-     * the queue stood at 250 ms 1.7 s into the run, two channels were halfway 1.8 s in, the first reached its target at
-     * 1.9 s. Not one channel alone: one viewer on a slow downlink would set a limit that then binds, and a viewer beside
-     * it stalled 2.6 s. The limit learned that early, from little delivered, is raised as the queue drains
-     * ({@link #limit}).
+     * the queue stood at 250 ms 1.7 s into the run (full: it drops what comes), three channels were halfway 1.8 s in,
+     * the first reached its target at 2.0 s. Not one channel alone: one viewer on a slow downlink would set a limit that
+     * then binds, and a viewer beside it stalled 2.6 s. The limit learned that early, from little delivered, is raised
+     * as the queue drains ({@link #limit}).
      */
     boolean queueing(int busy, int atTarget, int halfway) {
         if (limit == 0) {
