@@ -397,6 +397,21 @@ final class LivePicker<H extends LivePicker.Holder> {
         }
     }
 
+    /**
+     * Our handshake with {@code holder} went more than once, and its answer came {@code lowerBoundNanos} after the last
+     * copy: it may answer an earlier one (Karn), so this is only a lower bound. It starts the smoothed estimate, for the
+     * first requests' deadlines, but is not a round trip seen: the shortest seen times the holder's path everywhere (the
+     * reordering window, a retry's wait, a viewer's start hold-back), and, as the shortest, nothing later corrects it. A
+     * viewer whose handshake a capped source's queue delayed into a retry took 13 ms for a 200 ms path, started its output
+     * 0.49 s after publishing instead of about a second, and missed chunks 20 s later (seed 13).
+     */
+    void onHandshakeRttAfterRetry(H holder, long lowerBoundNanos) {
+        HolderState st = stateOf.computeIfAbsent(holder, h -> new HolderState());
+        if (!st.rtt.hasSample()) {
+            st.rtt.sample(lowerBoundNanos);
+        }
+    }
+
     /** A holder became ready or stopped being ready (handshake done, CHOKE, UNCHOKE). */
     void onHolderChanged() {
         dirty = true;

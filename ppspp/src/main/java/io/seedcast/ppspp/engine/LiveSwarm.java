@@ -508,8 +508,9 @@ public final class LiveSwarm {
 
     /**
      * How much longer the first output waits: see {@link StartHoldBack}, with the nearest seeder's round trip (the shortest
-     * of the handshake's and the requests': a handshake that went twice gives none, Karn). The timestamp passed the
-     * verifier's age and skew checks; one no clock can read holds nothing.
+     * of the handshake's and the requests': a handshake that went twice gives none, Karn; none at all holds the longest,
+     * until one is measured). The timestamp passed the verifier's age and skew checks; one no clock can read holds
+     * nothing.
      */
     private long startHoldBack(long now) {
         long roundTrip = -1;
@@ -524,7 +525,7 @@ public final class LiveSwarm {
             }
         }
         long signed = signedAt(nextOutput);
-        if (roundTrip < 0 || signed == Long.MIN_VALUE) {
+        if (signed == Long.MIN_VALUE) {
             return 0;
         }
         try {

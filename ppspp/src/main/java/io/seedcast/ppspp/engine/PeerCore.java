@@ -535,7 +535,11 @@ public final class PeerCore {
             }
             if (c.swarm.role.fetches() && c.initiator && rtt > 0) {
                 // The first requests' deadlines come from the path's round trip, not from a 1.5 s guess.
-                c.swarm.picker.onHandshakeRtt(c, rtt);
+                if (c.handshakeAttempts() == 1) {
+                    c.swarm.picker.onHandshakeRtt(c, rtt);
+                } else {
+                    c.swarm.picker.onHandshakeRttAfterRetry(c, rtt);
+                }
             }
             onEstablished(c, now);
         }

@@ -30,13 +30,14 @@ final class StartHoldBack {
      *
      * @param ageNanos       how long ago the chunk's signature was made, by our clock against the signer's timestamp
      * @param heldNanos      how long the chunk has been here
-     * @param roundTripNanos the shortest round trip to the nearest seeder
+     * @param roundTripNanos the shortest round trip to the nearest seeder, 0 or less while none is measured: then the
+     *                       longest hold, until one is (a viewer whose handshake went twice has none from it, Karn, and
+     *                       its first chunk may be one asked ahead, which gives none either; started at once, such a
+     *                       viewer 200 ms from a capped source anchored its output 0.49 s after publishing and missed
+     *                       chunks later that its neighbours, anchored at 0.75-1.3 s, had in time)
      */
     static long remaining(long ageNanos, long heldNanos, long roundTripNanos) {
-        if (roundTripNanos <= 0) {
-            return 0;
-        }
-        long hold = Math.min(MAX_NANOS, ROUND_TRIPS * roundTripNanos);
+        long hold = roundTripNanos <= 0 ? MAX_NANOS : Math.min(MAX_NANOS, ROUND_TRIPS * roundTripNanos);
         return Math.max(0, Math.min(hold - ageNanos, hold - heldNanos));
     }
 }

@@ -808,4 +808,23 @@ class LivePickerTest {
         assertTrue(r.cancels.isEmpty(), "no request moved off a seeder that is not saturated: " + r.cancels);
         assertTrue(r.requests.stream().noneMatch(q -> q.startsWith("viewer")), r.requests.toString());
     }
+
+    @Test
+    void aHandshakeThatWentTwiceStartsTheEstimateButIsNoRoundTripSeen() {
+        // The answer came 13 ms after the second copy of the handshake: it answered the first one (a queue on the path
+        // delayed it past the retry). As the shortest round trip seen it would time everything of a 200 ms path.
+        Peer seeder = new Peer("seeder", true).has(0, 100);
+        LivePicker<Peer> p = picker(Duration.ZERO);
+        p.onHandshakeRttAfterRetry(seeder, 13 * MS);
+        assertEquals(-1, p.minRoundTrip(seeder), "no round trip seen yet");
+        // The first chunk asked of it shows the path.
+        Set<Long> have = new HashSet<>();
+        pick(p, List.of(seeder), 0, have, 0);
+        arrive(p, seeder, have, 205 * MS, 0, 0);
+        assertEquals(205 * MS, p.minRoundTrip(seeder));
+        // A handshake that went once is a round trip seen.
+        Peer other = new Peer("other", true).has(0, 100);
+        p.onHandshakeRtt(other, 190 * MS);
+        assertEquals(190 * MS, p.minRoundTrip(other));
+    }
 }

@@ -30,8 +30,10 @@ class StartHoldBackTest {
     }
 
     @Test
-    void noRoundTripMeasuredNoHoldAndNeverOverASecond() {
-        assertEquals(0, StartHoldBack.remaining(0, 0, -1));
+    void noRoundTripMeasuredTheLongestHoldUntilOneIsAndNeverOverASecond() {
+        assertEquals(1_000 * MS, StartHoldBack.remaining(0, 0, -1), "a path not measured yet may be a far one");
+        assertEquals(600 * MS, StartHoldBack.remaining(100 * MS, 400 * MS, -1));
+        assertEquals(0, StartHoldBack.remaining(1_500 * MS, 0, -1), "an old chunk (a relayed start) is not held");
         assertEquals(1_000 * MS, StartHoldBack.remaining(0, 0, 600 * MS), "a 600 ms path: held a second, not 2.4 s");
     }
 }
