@@ -34,7 +34,7 @@ final class StartHoldBack {
      *                       longest hold, until one is (a viewer whose handshake went twice has none from it, Karn, and
      *                       its first chunk may be one asked ahead, which gives none either; started at once, such a
      *                       viewer 200 ms from a capped source anchored its output 0.49 s after publishing and missed
-     *                       chunks later that its neighbours, anchored at 0.75-1.3 s, had in time)
+     *                       chunks later that its neighbours, anchored at 0.86-1.30 s, had in time)
      */
     static long remaining(long ageNanos, long heldNanos, long roundTripNanos) {
         long hold = roundTripNanos <= 0 ? MAX_NANOS : Math.min(MAX_NANOS, ROUND_TRIPS * roundTripNanos);
